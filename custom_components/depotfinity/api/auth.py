@@ -1,0 +1,160 @@
+"""OAuth2 client-credentials token manager."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import aiohttp
+from yarl import URL
+
+from .const import DEFAULT_TOKEN_LIFETIME, TOKEN_PATH, TOKEN_REFRESH_MARGIN, ApiGroup
+from .errors import error_from_response, scrub
+from .exceptions import (
+    DepotFinityAuthenticationError,
+    DepotFinityConnectionError,
+    DepotFinityResponseError,
+    DepotFinityTimeoutError,
+)
+from .parsing import expect_dict, opt_float
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class TokenManager:
+    """Fetches and caches an access token; only one token request is ever in flight."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        client_id: str,
+        client_secret: str,
+        auth_url: str,
+        *,
+        request_timeout: float,
+        clock: Callable[[], float] = time.monotonic,
+        refresh_margin: float = TOKEN_REFRESH_MARGIN,
+    ) -> None:
+        """Create the manager; ``clock`` (monotonic seconds) decides expiry."""
+        self._session = session
+        self._client_id = client_id
+        self._secret = client_secret
+        credentials = f"{client_id}:{client_secret}".encode()
+        self._basic = "Basic " + base64.b64encode(credentials).decode("ascii")
+        self._token_url = URL(auth_url.rstrip("/") + TOKEN_PATH)
+        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
+        self._clock = clock
+        self._margin = refresh_margin
+        self._token: str | None = None
+        self._refresh_at = 0.0
+        self._inflight: asyncio.Future[str] | None = None
+        self.requests = 0  #: Token requests sent (diagnostics).
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never appear in logs or error texts."""
+        values = (self._secret, self._basic, self._basic.removeprefix("Basic "), self._token)
+        return tuple(value for value in values if value)
+
+    def valid(self) -> bool:
+        """Whether a token is cached and not due for refresh."""
+        return self._token is not None and self._clock() < self._refresh_at
+
+    def invalidate(self, token: str | None = None) -> None:
+        """Drop the cached token (only if it is still ``token``, when given)."""
+        if token is None or token == self._token:
+            self._token = None
+            self._refresh_at = 0.0
+
+    async def get_token(self, *, force: bool = False) -> str:
+        """Return a valid token, fetching one if needed (shared by concurrent callers)."""
+        if force:
+            self.invalidate()
+        while True:
+            if self._token is not None and self.valid():
+                return self._token
+            if (inflight := self._inflight) is not None:
+                # asyncio.wait never cancels the awaited future, so a cancelled waiter
+                # cannot cancel the refresh of the others.
+                await asyncio.wait({inflight})
+                if inflight.cancelled():
+                    continue  # the fetching caller was cancelled: try again ourselves
+                if (error := inflight.exception()) is not None:
+                    raise error
+                return inflight.result()
+            future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+            self._inflight = future
+            try:
+                token = await self._fetch()
+            except asyncio.CancelledError:
+                future.cancel()
+                raise
+            except BaseException as err:
+                future.set_exception(err)
+                future.exception()  # mark retrieved when nobody else waits
+                raise
+            else:
+                future.set_result(token)
+                return token
+            finally:
+                self._inflight = None
+
+    async def _fetch(self) -> str:
+        started = self._clock()
+        self.requests += 1
+        _LOGGER.debug("Requesting an access token for client %s", self._client_id)
+        headers = {"Accept": "application/json", "Authorization": self._basic}
+        try:
+            async with self._session.post(
+                self._token_url,
+                data={"grant_type": "client_credentials"},
+                headers=headers,
+                timeout=self._timeout,
+            ) as response:
+                status = response.status
+                text = await response.text(errors="replace")
+                response_headers = response.headers
+        except TimeoutError as err:
+            raise DepotFinityTimeoutError("Token request timed out") from err
+        except aiohttp.ClientError as err:
+            raise DepotFinityConnectionError(f"Token request failed: {type(err).__name__}") from err
+        _LOGGER.debug("Token request returned HTTP %s", status)
+        text = scrub(text, self.secrets)
+        if status in (400, 401, 403):
+            error = error_from_response(status, text, response_headers, api=ApiGroup.TOKEN)
+            raise DepotFinityAuthenticationError(
+                f"Credentials rejected by the token endpoint (HTTP {status})",
+                status=status,
+                body=text,
+                message=error.message,
+            )
+        if status >= 300:
+            raise error_from_response(status, text, response_headers, api=ApiGroup.TOKEN)
+        data = expect_dict(_loads(text), "the token response")
+        token = data.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise DepotFinityResponseError("Token response without access_token", status=status)
+        token_type = data.get("token_type", "bearer")
+        if not isinstance(token_type, str) or token_type.lower() != "bearer":
+            raise DepotFinityResponseError("Unsupported token_type", status=status)
+        lifetime = opt_float(data.get("expires_in"))
+        if lifetime is None or lifetime <= 0:
+            lifetime = DEFAULT_TOKEN_LIFETIME
+        # Refresh ahead of expiry, but never sooner than half the lifetime.
+        self._refresh_at = started + lifetime - min(self._margin, lifetime / 2)
+        self._token = token
+        return token
+
+
+def _loads(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError as err:
+        raise DepotFinityResponseError("Token response is not valid JSON") from err

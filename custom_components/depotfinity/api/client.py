@@ -1,0 +1,253 @@
+"""Async client of the DepotFinity REST API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import const
+from .base import segment
+from .commands import CommandsMixin
+from .const import ApiGroup
+from .exceptions import DepotFinityResponseError
+from .limiter import Priority
+from .models import (
+    ChargerGroup,
+    Connectivity,
+    PriceBlock,
+    Reservation,
+    SessionReports,
+    StatusRecord,
+    TimeSeriesPoint,
+    Transaction,
+)
+from .parsing import dict_items, expect_items, format_datetime
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+    from datetime import datetime
+
+
+class DepotFinityClient(CommandsMixin):
+    """Client of the DepotFinity API (one per set of credentials).
+
+    Every request method takes ``priority``: reads default to :attr:`Priority.POLL`, commands and
+    writes to :attr:`Priority.COMMAND`. Commands and writes are never retried once sent (except
+    after a 401, which proves they did not run); reads are retried once on a connection error.
+    """
+
+    # ------------------------------------------------------------------ charger status
+
+    async def get_charger_status(
+        self, charger_id: str, *, priority: Priority = Priority.POLL
+    ) -> StatusRecord:
+        """Return the newest availability status of a charger."""
+        path = const.PATH_CHARGER_STATUS.format(charger_id=segment(charger_id))
+        body = await self._request("GET", path, api=ApiGroup.CHARGER_STATUS, priority=priority)
+        return StatusRecord.latest(body)
+
+    async def get_connector_status(
+        self, charger_id: str, connector_id: int, *, priority: Priority = Priority.POLL
+    ) -> StatusRecord:
+        """Return the newest availability status of a connector."""
+        path = const.PATH_CONNECTOR_STATUS.format(
+            charger_id=segment(charger_id), connector_id=segment(connector_id)
+        )
+        body = await self._request("GET", path, api=ApiGroup.CHARGER_STATUS, priority=priority)
+        return StatusRecord.latest(body)
+
+    async def get_charger_connectivity(
+        self, charger_id: str, *, priority: Priority = Priority.POLL
+    ) -> Connectivity:
+        """Return whether the charger is connected to the backend."""
+        path = const.PATH_CONNECTIVITY.format(charger_id=segment(charger_id))
+        body = await self._request("GET", path, api=ApiGroup.CHARGER_STATUS, priority=priority)
+        return Connectivity.latest(body)
+
+    # ------------------------------------------------------------------ transactions
+
+    async def get_transactions(
+        self,
+        *,
+        charger_id: str | None = None,
+        connector_id: int | None = None,
+        vehicle_id: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        filter_by: str = const.TransactionFilterBy.START_AT,
+        order_by: str = const.TransactionOrderBy.START_AT,
+        order: str = "desc",
+        page: int = 1,
+        limit: int = const.DEFAULT_PAGE_SIZE,
+        priority: Priority = Priority.POLL,
+    ) -> list[Transaction]:
+        """Return one page of transactions."""
+        params = {
+            "filterBy": str(filter_by),
+            "orderBy": str(order_by),
+            "order": order,
+            "page": str(page),
+            "limit": str(limit),
+        }
+        for key, value in (
+            ("chargerId", charger_id),
+            ("connectorId", connector_id),
+            ("vehicleId", vehicle_id),
+        ):
+            if value is not None:
+                params[key] = str(value)
+        if start is not None:
+            params["from"] = format_datetime(start)
+        if end is not None:
+            params["to"] = format_datetime(end)
+        body = await self._request(
+            "GET",
+            const.PATH_TRANSACTIONS,
+            api=ApiGroup.TRANSACTIONS,
+            priority=priority,
+            params=params,
+        )
+        return Transaction.list_from(body)
+
+    async def iter_transactions(
+        self,
+        *,
+        charger_id: str | None = None,
+        connector_id: int | None = None,
+        vehicle_id: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        filter_by: str = const.TransactionFilterBy.START_AT,
+        order_by: str = const.TransactionOrderBy.START_AT,
+        order: str = "desc",
+        page_size: int = const.DEFAULT_PAGE_SIZE,
+        max_pages: int | None = None,
+        priority: Priority = Priority.POLL,
+    ) -> AsyncIterator[Transaction]:
+        """Yield transactions page by page; stops after a short page or ``max_pages``."""
+        page = 1
+        while max_pages is None or page <= max_pages:
+            items = await self.get_transactions(
+                charger_id=charger_id,
+                connector_id=connector_id,
+                vehicle_id=vehicle_id,
+                start=start,
+                end=end,
+                filter_by=filter_by,
+                order_by=order_by,
+                order=order,
+                page=page,
+                limit=page_size,
+                priority=priority,
+            )
+            for item in items:
+                yield item
+            if len(items) < page_size:
+                return
+            page += 1
+
+    async def get_transaction(
+        self, transaction_id: int, *, priority: Priority = Priority.POLL
+    ) -> Transaction:
+        """Return one transaction (the single-transaction path is inferred)."""
+        path = const.PATH_TRANSACTION.format(transaction_id=segment(transaction_id))
+        body = await self._request("GET", path, api=ApiGroup.TRANSACTIONS, priority=priority)
+        if isinstance(body, list):
+            if len(body) != 1:
+                raise DepotFinityResponseError("Expected exactly one transaction")
+            body = body[0]
+        return Transaction.from_dict(body)
+
+    # ------------------------------------------------------------------ reports, time series
+
+    async def get_session_reports(
+        self,
+        charger_id: str,
+        connector_id: int,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        page: int = 1,
+        limit: int = const.DEFAULT_PAGE_SIZE,
+        priority: Priority = Priority.POLL,
+    ) -> SessionReports:
+        """Return one page of raw session reports (HPC chargers)."""
+        limit = min(max(limit, const.SESSION_REPORT_MIN_LIMIT), const.SESSION_REPORT_MAX_LIMIT)
+        params = {
+            "chargerId": charger_id,
+            "connectorId": str(connector_id),
+            "page": str(page),
+            "limit": str(limit),
+        }
+        if start is not None:
+            params["from"] = format_datetime(start)
+        if end is not None:
+            params["to"] = format_datetime(end)
+        body = await self._request(
+            "GET",
+            const.PATH_SESSION_REPORTS,
+            api=ApiGroup.SESSION_REPORTS,
+            priority=priority,
+            params=params,
+        )
+        return SessionReports.from_dict(body)
+
+    async def get_time_series(
+        self,
+        charger_id: str,
+        measurand: str,
+        *,
+        connector_id: int | None = None,
+        phase: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        priority: Priority = Priority.POLL,
+    ) -> list[TimeSeriesPoint]:
+        """Return the time series of one measurand (charger or connector level)."""
+        if connector_id is None:
+            path = const.PATH_TIME_SERIES_CHARGER.format(charger_id=segment(charger_id))
+        else:
+            path = const.PATH_TIME_SERIES_CONNECTOR.format(
+                charger_id=segment(charger_id), connector_id=segment(connector_id)
+            )
+        params = {"measurand": str(measurand)}
+        if phase is not None:
+            params["phase"] = str(phase)
+        if start is not None:
+            params["from"] = format_datetime(start)
+        if end is not None:
+            params["to"] = format_datetime(end)
+        body = await self._request(
+            "GET", path, api=ApiGroup.TIME_SERIES, priority=priority, params=params
+        )
+        return TimeSeriesPoint.list_from(body)
+
+    async def list_reservations(
+        self, charger_id: str, connector_id: int, *, priority: Priority = Priority.POLL
+    ) -> list[Reservation]:
+        """List the reservations of a connector (inferred endpoint)."""
+        path = const.PATH_RESERVATIONS.format(
+            charger_id=segment(charger_id), connector_id=segment(connector_id)
+        )
+        body = await self._request("GET", path, api=ApiGroup.RESERVATIONS, priority=priority)
+        items = dict_items(expect_items(body, "reservations", allow_list=True))
+        return [
+            Reservation.from_dict(item, charger_id=charger_id, connector_id=connector_id)
+            for item in items
+        ]
+
+    async def list_charger_groups(
+        self, *, priority: Priority = Priority.POLL
+    ) -> list[ChargerGroup]:
+        """List the charger (power) groups (inferred endpoint)."""
+        body = await self._request(
+            "GET", const.PATH_CHARGER_GROUPS, api=ApiGroup.CHARGER_CONTROL, priority=priority
+        )
+        return ChargerGroup.list_from(body)
+
+    async def get_energy_prices(
+        self, site_id: str, *, priority: Priority = Priority.POLL
+    ) -> list[PriceBlock]:
+        """Return the VPP energy price blocks of a site (inferred read path)."""
+        path = const.PATH_ENERGY_PRICES.format(site_id=segment(site_id))
+        body = await self._request("GET", path, api=ApiGroup.VPP, priority=priority)
+        return PriceBlock.list_from(body)

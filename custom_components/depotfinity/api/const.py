@@ -1,0 +1,243 @@
+"""Constants of the DepotFinity API client.
+
+Every value that the public documentation does not state, and that the client therefore has
+to assume, lives in this module and is marked ``[INFERRED]``. Change it here, nowhere else.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+# --------------------------------------------------------------------------------------------
+# Hosts, paths and versions
+# --------------------------------------------------------------------------------------------
+
+DEFAULT_REGION: Final = "eu"
+#: [INFERRED] Only the EU hosts are documented; other regions are assumed to follow the pattern.
+API_URL_TEMPLATE: Final = "https://api.{region}.depot.emobility.io"
+#: [INFERRED] Same assumption for the token (auth) host.
+AUTH_URL_TEMPLATE: Final = "https://clientapp-auth.{region}.depot.emobility.io"
+TOKEN_PATH: Final = "/oauth2/token"  # noqa: S105 - a path, not a secret
+
+# Path templates. Placeholders are filled with URL-quoted segments (``safe=""``).
+PATH_CHARGER_STATUS: Final = "/v1/chargerStatus/chargers/{charger_id}/availabilityStatus"
+PATH_CONNECTOR_STATUS: Final = (
+    "/v1/chargerStatus/chargers/{charger_id}/connectors/{connector_id}/availabilityStatus"
+)
+PATH_CONNECTIVITY: Final = "/v1/chargerStatus/chargers/{charger_id}/connectivityStatus"
+PATH_TRANSACTIONS: Final = "/v2/transactions"
+#: [INFERRED] A single-transaction path is not documented.
+PATH_TRANSACTION: Final = "/v2/transactions/{transaction_id}"
+PATH_SESSION_REPORTS: Final = "/v1/sessionReports"
+PATH_TIME_SERIES_CHARGER: Final = "/v1/timeSeries/chargers/{charger_id}"
+#: [INFERRED] Derived from the charger-level time-series path.
+PATH_TIME_SERIES_CONNECTOR: Final = "/v1/timeSeries/chargers/{charger_id}/connectors/{connector_id}"
+PATH_FORCE_TERMINATE: Final = "/v1/chargerControl/{charger_id}/forceTerminateConnection"
+PATH_RFID_IMPORT: Final = "/v2/rfid"
+PATH_RFID_STATUS: Final = "/v2/rfid/{tag}/{status}"
+PATH_REMOTE_COMMAND: Final = (
+    "/v1/chargerControl/chargers/{charger_id}/remoteCommands/{command_type}"
+)
+PATH_RESERVATIONS: Final = "/v1/reservations/chargers/{charger_id}/connectors/{connector_id}"
+#: [INFERRED] Cancel path: the list path plus the reservation id.
+PATH_RESERVATION: Final = (
+    "/v1/reservations/chargers/{charger_id}/connectors/{connector_id}/{reservation_id}"
+)
+#: [INFERRED] The group-listing path is not documented.
+PATH_CHARGER_GROUPS: Final = "/v1/chargerControl/chargerGroups"
+PATH_EXTERNAL_POWER_LIMITS: Final = (
+    "/v1/chargerControl/chargerGroups/{group_id}/externalPowerLimits"
+)
+#: [INFERRED] The read path was cut off in the docs; assumed equal to the write path.
+PATH_ENERGY_PRICES: Final = "/v1/vppController/{site_id}/energyPrices"
+
+# --------------------------------------------------------------------------------------------
+# Token, timeouts, rate limit
+# --------------------------------------------------------------------------------------------
+
+#: [INFERRED] Used when the token response has no ``expires_in``.
+DEFAULT_TOKEN_LIFETIME: Final = 3600.0
+#: Refresh the token this many seconds before it expires.
+TOKEN_REFRESH_MARGIN: Final = 60.0
+DEFAULT_REQUEST_TIMEOUT: Final = 30.0
+
+#: [DOC] 100 requests per 5 minutes per client IP.
+RATE_LIMIT_MAX_REQUESTS: Final = 100
+RATE_LIMIT_WINDOW: Final = 300.0
+#: Slots of the window that only commands/writes may use.
+RATE_LIMIT_COMMAND_RESERVE: Final = 10
+#: [INFERRED] Extra seconds a slot is held past the window (clock skew, request latency).
+RATE_LIMIT_SAFETY_MARGIN: Final = 1.0
+#: [INFERRED] Back-off after a 429 without ``Retry-After`` (the server window is not known).
+DEFAULT_RATE_LIMIT_RETRY_AFTER: Final = 60.0
+#: [INFERRED] Back-off after a 503/504 without ``Retry-After`` (docs: maintenance lasts ~90 s).
+DEFAULT_UNAVAILABLE_RETRY_AFTER: Final = 30.0
+
+# --------------------------------------------------------------------------------------------
+# Request defaults
+# --------------------------------------------------------------------------------------------
+
+DEFAULT_PAGE_SIZE: Final = 100
+#: [INFERRED] The documented session-report ``limit`` bounds contradict each other.
+SESSION_REPORT_MIN_LIMIT: Final = 10
+SESSION_REPORT_MAX_LIMIT: Final = 2000
+#: [INFERRED] Free text naming the calling system in external power limits.
+DEFAULT_POWER_LIMIT_SOURCE: Final = "home-assistant"
+#: Only ``W`` is documented for ``externalPowerRateUnit``.
+DEFAULT_POWER_LIMIT_UNIT: Final = "W"
+#: [INFERRED] Command type reported for force termination (it has no command type of its own).
+FORCE_TERMINATE_COMMAND: Final = "forceTerminateConnection"
+
+# --------------------------------------------------------------------------------------------
+# Units ([INFERRED]: OCPP defaults; the docs state none)
+# --------------------------------------------------------------------------------------------
+
+#: [INFERRED] Unit of ``EnergyDelivered`` in transactions.
+ENERGY_DELIVERED_UNIT: Final = "Wh"
+#: [INFERRED] Duration unit of VPP price blocks (unknown: minutes or seconds).
+PRICE_BLOCK_DURATION_UNIT: Final = "min"
+
+
+class ApiGroup(StrEnum):
+    """API groups (and subscription package features)."""
+
+    TOKEN = "Token Management"  # noqa: S105 - a name, not a secret
+    CHARGER_STATUS = "Charger Status"
+    TRANSACTIONS = "Transactions"
+    SESSION_REPORTS = "Session Reports"
+    TIME_SERIES = "Time Series"
+    FORCE_TERMINATION = "Force Termination"
+    RFID = "RFID Management"
+    REMOTE_COMMANDS = "Remote Commands"
+    RESERVATIONS = "Reservations"
+    CHARGER_CONTROL = "Charger Control"
+    VPP = "Virtual Power Plant"
+
+
+# --------------------------------------------------------------------------------------------
+# Known enum values. Models keep raw strings; these are for comparison only.
+# --------------------------------------------------------------------------------------------
+
+
+class ChargerAvailability(StrEnum):
+    """Charger availability status ([DOC])."""
+
+    AVAILABLE = "Available"
+    UNAVAILABLE = "Unavailable"
+    FAULTED = "Faulted"
+
+
+class ConnectorStatus(StrEnum):
+    """Connector status ([INFERRED]: the OCPP 1.6 ChargePointStatus set)."""
+
+    AVAILABLE = "Available"
+    PREPARING = "Preparing"
+    CHARGING = "Charging"
+    SUSPENDED_EVSE = "SuspendedEVSE"
+    SUSPENDED_EV = "SuspendedEV"
+    FINISHING = "Finishing"
+    RESERVED = "Reserved"
+    UNAVAILABLE = "Unavailable"
+    FAULTED = "Faulted"
+
+
+class ChargePointErrorCode(StrEnum):
+    """Charger error codes ([INFERRED]: OCPP 1.6; only ``NoError`` is documented)."""
+
+    CONNECTOR_LOCK_FAILURE = "ConnectorLockFailure"
+    EV_COMMUNICATION_ERROR = "EVCommunicationError"
+    GROUND_FAILURE = "GroundFailure"
+    HIGH_TEMPERATURE = "HighTemperature"
+    INTERNAL_ERROR = "InternalError"
+    LOCAL_LIST_CONFLICT = "LocalListConflict"
+    NO_ERROR = "NoError"
+    OTHER_ERROR = "OtherError"
+    OVER_CURRENT_FAILURE = "OverCurrentFailure"
+    OVER_VOLTAGE = "OverVoltage"
+    POWER_METER_FAILURE = "PowerMeterFailure"
+    POWER_SWITCH_FAILURE = "PowerSwitchFailure"
+    READER_FAILURE = "ReaderFailure"
+    RESET_FAILURE = "ResetFailure"
+    UNDER_VOLTAGE = "UnderVoltage"
+    WEAK_SIGNAL = "WeakSignal"
+
+
+class Measurand(StrEnum):
+    """Time-series measurands ([DOC] charger level)."""
+
+    ACTIVE_POWER_EXPORT = "ActivePowerExport"
+    ACTIVE_POWER_IMPORT = "ActivePowerImport"
+    POWER_OFFERED = "PowerOffered"
+    ACTIVE_ENERGY_EXPORT = "ActiveEnergyExport"
+    ACTIVE_ENERGY_IMPORT = "ActiveEnergyImport"
+    CURRENT_EXPORT = "CurrentExport"
+    CURRENT_IMPORT = "CurrentImport"
+    CURRENT_OFFERED = "CurrentOffered"
+    VOLTAGE = "Voltage"
+    ALARM_CODE = "AlarmCode"
+    TEMPERATURE = "Temperature"
+
+
+class Phase(StrEnum):
+    """Time-series phases ([DOC])."""
+
+    L1 = "L1"
+    L2 = "L2"
+    L3 = "L3"
+    L1_N = "L1-N"
+    L2_N = "L2-N"
+    L3_N = "L3-N"
+
+
+#: [INFERRED] OCPP default units per measurand.
+MEASURAND_UNITS: Final[dict[str, str | None]] = {
+    Measurand.ACTIVE_POWER_EXPORT: "W",
+    Measurand.ACTIVE_POWER_IMPORT: "W",
+    Measurand.POWER_OFFERED: "W",
+    Measurand.ACTIVE_ENERGY_EXPORT: "Wh",
+    Measurand.ACTIVE_ENERGY_IMPORT: "Wh",
+    Measurand.CURRENT_EXPORT: "A",
+    Measurand.CURRENT_IMPORT: "A",
+    Measurand.CURRENT_OFFERED: "A",
+    Measurand.VOLTAGE: "V",
+    Measurand.ALARM_CODE: None,
+    Measurand.TEMPERATURE: "°C",
+}
+
+
+class RemoteCommandType(StrEnum):
+    """Remote command types. Only START is documented; STOP is [INFERRED]."""
+
+    START = "startChargingSession"
+    STOP = "stopChargingSession"
+
+
+class CommandStatus(StrEnum):
+    """``response.status`` of remote commands ([DOC] Accepted/Rejected)."""
+
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+
+
+class AuthorizationType(StrEnum):
+    """Reservation authorisation types (only ``RFID`` is documented)."""
+
+    RFID = "RFID"
+
+
+class TransactionOrderBy(StrEnum):
+    """Sort keys of ``GET /v2/transactions``."""
+
+    TRANSACTION_ID = "TransactionID"
+    START_AT = "StartAt"
+    END_AT = "EndAt"
+
+
+class TransactionFilterBy(StrEnum):
+    """What ``from``/``to`` filter on in ``GET /v2/transactions``."""
+
+    START_AT = "StartAt"
+    END_AT = "EndAt"
+    INSERTED_AT = "InsertedAt"
+    OVERLAPPING = "Overlapping"

@@ -1,0 +1,180 @@
+"""Client-side request limiter (sliding window, two priorities).
+
+The API allows 100 requests per 5 minutes per client IP. One limiter per API host is shared by
+every client in the process (:meth:`RequestLimiter.for_host`). Polls may use the window only up
+to ``max_requests - command_reserve`` so that commands (user actions) always find a slot; commands
+never wait behind polls, and they fail fast instead of waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from enum import StrEnum
+import logging
+import time
+from typing import TYPE_CHECKING, ClassVar
+
+from .const import (
+    RATE_LIMIT_COMMAND_RESERVE,
+    RATE_LIMIT_MAX_REQUESTS,
+    RATE_LIMIT_SAFETY_MARGIN,
+    RATE_LIMIT_WINDOW,
+)
+from .exceptions import DepotFinityRateLimitError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Priority(StrEnum):
+    """Request priority."""
+
+    #: User actions and writes: may use the whole window, never queued behind polls.
+    COMMAND = "command"
+    #: Periodic reads: may use the window minus the command reserve; they wait for a slot.
+    POLL = "poll"
+
+
+class RequestSlot:
+    """One used slot of the window (returned by :meth:`RequestLimiter.acquire`)."""
+
+    __slots__ = ("at", "priority")
+
+    def __init__(self, at: float, priority: Priority) -> None:
+        """Record when the slot was taken."""
+        self.at = at
+        self.priority = priority
+
+
+class RequestLimiter:
+    """Sliding-window limiter with a reserve for commands."""
+
+    _registry: ClassVar[dict[str, RequestLimiter]] = {}
+
+    def __init__(
+        self,
+        max_requests: int = RATE_LIMIT_MAX_REQUESTS,
+        window: float = RATE_LIMIT_WINDOW,
+        command_reserve: int = RATE_LIMIT_COMMAND_RESERVE,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        *,
+        safety_margin: float = RATE_LIMIT_SAFETY_MARGIN,
+    ) -> None:
+        """Create a limiter; ``clock`` and ``sleep`` can be replaced in tests."""
+        if max_requests < 1:
+            raise ValueError("max_requests must be at least 1")
+        if not 0 <= command_reserve < max_requests:
+            raise ValueError("command_reserve must be in [0, max_requests)")
+        if window <= 0:
+            raise ValueError("window must be positive")
+        self.max_requests = max_requests
+        self.window = window
+        self.command_reserve = command_reserve
+        self.safety_margin = max(safety_margin, 0.0)
+        self._clock = clock
+        self._sleep = sleep
+        self._slots: list[RequestSlot] = []
+        self._blocked_until = 0.0
+
+    @classmethod
+    def for_host(cls, host: str) -> RequestLimiter:
+        """Return the process-wide limiter of an API host (created on first use)."""
+        key = host.lower()
+        if (limiter := cls._registry.get(key)) is None:
+            limiter = cls._registry[key] = cls()
+        return limiter
+
+    @classmethod
+    def clear_registry(cls) -> None:
+        """Forget every shared limiter (for tests)."""
+        cls._registry.clear()
+
+    # ------------------------------------------------------------------ introspection
+
+    def _capacity(self, priority: Priority) -> int:
+        if priority is Priority.COMMAND:
+            return self.max_requests
+        return self.max_requests - self.command_reserve
+
+    def _purge(self, now: float) -> None:
+        horizon = self.window + self.safety_margin
+        self._slots = [slot for slot in self._slots if slot.at + horizon > now]
+
+    def used(self) -> int:
+        """Number of slots used in the current window."""
+        self._purge(self._clock())
+        return len(self._slots)
+
+    def blocked_for(self) -> float:
+        """Seconds left of a penalty set by :meth:`penalize` (0 if none)."""
+        return max(self._blocked_until - self._clock(), 0.0)
+
+    def available(self, priority: Priority = Priority.POLL) -> int:
+        """Free slots for a priority right now (0 while penalised)."""
+        if self.blocked_for() > 0:
+            return 0
+        return max(self._capacity(priority) - self.used(), 0)
+
+    def next_slot_in(self, priority: Priority = Priority.POLL) -> float:
+        """Seconds until a request of this priority could be sent (0 = now)."""
+        now = self._clock()
+        self._purge(now)
+        return max(self._blocked_until - now, self._slot_wait(priority, now), 0.0)
+
+    def _slot_wait(self, priority: Priority, now: float) -> float:
+        capacity = self._capacity(priority)
+        excess = len(self._slots) - capacity
+        if excess < 0:
+            return 0.0
+        ordered = sorted(slot.at for slot in self._slots)
+        return ordered[excess] + self.window + self.safety_margin - now
+
+    # ------------------------------------------------------------------ use
+
+    async def acquire(
+        self, priority: Priority = Priority.POLL, max_wait: float | None = None
+    ) -> RequestSlot:
+        """Take a slot, waiting for one if needed.
+
+        Raises :class:`DepotFinityRateLimitError` at once when the wait would be longer than
+        ``max_wait`` (``None`` = wait as long as needed for a slot). While a penalty set by
+        :meth:`penalize` runs, both priorities raise unless ``max_wait`` covers the penalty.
+        """
+        while True:
+            now = self._clock()
+            self._purge(now)
+            blocked = self._blocked_until - now
+            if blocked > 0:
+                if max_wait is None or blocked > max_wait:
+                    raise DepotFinityRateLimitError(
+                        f"Requests are paused for {blocked:.1f} s after a server back-off",
+                        retry_after=blocked,
+                    )
+                wait = blocked
+            else:
+                wait = self._slot_wait(priority, now)
+                if wait <= 0:
+                    slot = RequestSlot(now, priority)
+                    self._slots.append(slot)
+                    return slot
+                if max_wait is not None and wait > max_wait:
+                    raise DepotFinityRateLimitError(
+                        f"Local rate limit reached ({priority} slots), next slot in {wait:.1f} s",
+                        retry_after=wait,
+                    )
+            _LOGGER.debug("Waiting %.1f s for a %s request slot", wait, priority)
+            await self._sleep(wait)
+
+    def release(self, slot: RequestSlot) -> None:
+        """Mark a request as finished: its slot counts from now (the server saw it by then)."""
+        slot.at = max(slot.at, self._clock())
+
+    def penalize(self, retry_after: float) -> None:
+        """Block new requests for ``retry_after`` seconds (after a server 429/503)."""
+        until = self._clock() + max(retry_after, 0.0)
+        if until > self._blocked_until:
+            _LOGGER.debug("Pausing requests for %.1f s", retry_after)
+            self._blocked_until = until

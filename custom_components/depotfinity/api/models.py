@@ -1,0 +1,423 @@
+"""Data models of the DepotFinity API (frozen dataclasses, tolerant parsing).
+
+Enum-like fields stay raw strings (compare them with the StrEnums in :mod:`.const`); unknown
+values are kept. Missing optional fields become ``None``. A body of the wrong shape raises
+:class:`DepotFinityResponseError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+import json
+from typing import Any
+
+from .exceptions import DepotFinityResponseError
+from .parsing import (
+    dict_items,
+    expect_dict,
+    expect_items,
+    format_datetime,
+    frozen_copy,
+    opt_float,
+    opt_int,
+    opt_str,
+    parse_bool,
+    parse_datetime,
+    parse_value,
+    pick,
+)
+
+# ------------------------------------------------------------------------------ status
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRecord:
+    """Charger or connector availability status."""
+
+    timestamp: datetime | None
+    status: str
+    error_code: str | None
+    vendor_error_code: str | None
+    vendor_id: str | None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> StatusRecord:
+        """Parse one ``ChargerAvailabilityStatus`` item."""
+        status = opt_str(data.get("status"))
+        if status is None:
+            raise DepotFinityResponseError("Status record without a status")
+        return cls(
+            timestamp=parse_datetime(pick(data, "timeStamp", "timestamp")),
+            status=status,
+            error_code=opt_str(data.get("errorCode")),
+            vendor_error_code=opt_str(data.get("vendorErrorCode")),
+            vendor_id=opt_str(data.get("vendorId")),
+        )
+
+    @classmethod
+    def latest(cls, body: object) -> StatusRecord:
+        """Parse a ``ChargerAvailabilityStatusList`` and return the newest record."""
+        items = dict_items(expect_items(body, "availability status"))
+        records = [cls.from_dict(item) for item in items if item.get("status") is not None]
+        if not records:
+            raise DepotFinityResponseError("Availability status list has no record")
+        return _newest(records)
+
+
+@dataclass(frozen=True, slots=True)
+class Connectivity:
+    """Charger connectivity (``connected`` is ``None`` if the value is not a boolean)."""
+
+    timestamp: datetime | None
+    connected: bool | None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Connectivity:
+        """Parse one ``ChargerConnectivityStatus`` item."""
+        return cls(
+            timestamp=parse_datetime(pick(data, "time", "timeStamp", "timestamp")),
+            connected=parse_bool(data.get("value")),
+        )
+
+    @classmethod
+    def latest(cls, body: object) -> Connectivity:
+        """Parse a ``ChargerConnectivityStatusList`` and return the newest record."""
+        records = [cls.from_dict(item) for item in dict_items(expect_items(body, "connectivity"))]
+        if not records:
+            raise DepotFinityResponseError("Connectivity status list has no record")
+        return _newest(records)
+
+
+def _newest[T: (StatusRecord, Connectivity)](records: list[T]) -> T:
+    floor = datetime.min.replace(tzinfo=UTC)
+    # max() keeps the first of equal keys, so the server's first item wins a tie.
+    return max(records, key=lambda record: record.timestamp or floor)
+
+
+# ------------------------------------------------------------------------------ transactions
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    """One charging transaction (``energy_delivered`` in Wh, see ``const``)."""
+
+    transaction_id: int
+    charger_id: str | None
+    connector_id: int | None
+    start_at: datetime | None
+    end_at: datetime | None
+    initial_soc: float | None
+    end_soc: float | None
+    energy_delivered: float | None
+    end_result: str | None
+    vehicle_id: str | None
+    id_tag: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_dict(cls, data: object) -> Transaction:
+        """Parse one ``Transaction``."""
+        data = expect_dict(data, "a transaction")
+        transaction_id = opt_int(pick(data, "TransactionID", "transactionId", "TransactionId"))
+        if transaction_id is None:
+            raise DepotFinityResponseError("Transaction without a TransactionID")
+        return cls(
+            transaction_id=transaction_id,
+            charger_id=opt_str(pick(data, "ChargerID", "chargerId", "ChargerId")),
+            connector_id=opt_int(pick(data, "ConnectorID", "connectorId", "ConnectorId")),
+            start_at=parse_datetime(pick(data, "StartAt", "startAt")),
+            end_at=parse_datetime(pick(data, "EndAt", "endAt")),
+            initial_soc=opt_float(pick(data, "InitialSoC", "initialSoC", "InitialSOC")),
+            end_soc=opt_float(pick(data, "EndSoC", "endSoC", "EndSOC")),
+            energy_delivered=opt_float(pick(data, "EnergyDelivered", "energyDelivered")),
+            end_result=opt_str(pick(data, "EndResult", "endResult")),
+            vehicle_id=opt_str(pick(data, "VehicleID", "vehicleId", "VehicleId")),
+            id_tag=opt_str(pick(data, "IdTag", "idTag", "IDTag")),
+        )
+
+    @classmethod
+    def list_from(cls, body: object) -> list[Transaction]:
+        """Parse the bare transaction array (an ``items`` envelope is tolerated)."""
+        return [cls.from_dict(item) for item in expect_items(body, "transactions", allow_list=True)]
+
+
+# ------------------------------------------------------------------------------ session reports
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEvent:
+    """A timestamped value of a session report (``ocppStatus`` / ``detailStatus``)."""
+
+    value: str | None
+    timestamp: datetime | None
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatus:
+    """A ``deviceStatus`` entry of a session report."""
+
+    device_id: str | None
+    status: str | None
+    timestamp: datetime | None
+    error_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SessionReport:
+    """One raw session report (HPC chargers); ``raw`` keeps every field."""
+
+    session_id: int | None
+    vehicle_id: str | None
+    ocpp_status: tuple[SessionEvent, ...]
+    detail_status: tuple[SessionEvent, ...]
+    device_status: tuple[DeviceStatus, ...]
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SessionReport:
+        """Parse one ``SessionReport``."""
+        return cls(
+            session_id=opt_int(data.get("sessionId")),
+            vehicle_id=opt_str(data.get("vehicleId")),
+            ocpp_status=tuple(
+                SessionEvent(opt_str(e.get("value")), parse_datetime(e.get("eventTimestamp")))
+                for e in _dict_list(data.get("ocppStatus"))
+            ),
+            detail_status=tuple(
+                SessionEvent(
+                    opt_str(e.get("value")),
+                    parse_datetime(e.get("eventTimestamp")),
+                    opt_str(e.get("key")),
+                )
+                for e in _dict_list(data.get("detailStatus"))
+            ),
+            device_status=tuple(
+                DeviceStatus(
+                    device_id=opt_str(e.get("deviceId")),
+                    status=opt_str(e.get("status")),
+                    timestamp=parse_datetime(e.get("eventTimestamp")),
+                    error_codes=tuple(
+                        code
+                        for c in _dict_list(e.get("errorCodes"))
+                        if (code := opt_str(c.get("errorCode"))) is not None
+                    ),
+                )
+                for e in _dict_list(data.get("deviceStatus"))
+            ),
+            raw=frozen_copy(data),
+        )
+
+
+def _dict_list(value: object) -> list[Mapping[str, Any]]:
+    return dict_items(value) if isinstance(value, list) else []
+
+
+@dataclass(frozen=True, slots=True)
+class SessionReports:
+    """A page of session reports."""
+
+    charger_id: str | None
+    connector_id: str | None
+    items: tuple[SessionReport, ...]
+
+    @classmethod
+    def from_dict(cls, body: object) -> SessionReports:
+        """Parse a ``SessionReports`` body."""
+        data = expect_dict(body, "session reports")
+        items = expect_items(data, "session reports")
+        return cls(
+            charger_id=opt_str(pick(data, "ChargerID", "chargerId")),
+            connector_id=opt_str(pick(data, "ConnectorID", "connectorId")),
+            items=tuple(SessionReport.from_dict(item) for item in dict_items(items)),
+        )
+
+
+# ------------------------------------------------------------------------------ time series
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSeriesPoint:
+    """One time-series value (float, bool or the raw string)."""
+
+    timestamp: datetime | None
+    value: float | bool | str | None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TimeSeriesPoint:
+        """Parse one ``TimeSeriesData`` item."""
+        return cls(
+            timestamp=parse_datetime(pick(data, "timeStamp", "timestamp", "time")),
+            value=parse_value(data.get("value")),
+        )
+
+    @classmethod
+    def list_from(cls, body: object) -> list[TimeSeriesPoint]:
+        """Parse a ``TimeSeriesDataList``."""
+        return [cls.from_dict(item) for item in dict_items(expect_items(body, "time series"))]
+
+
+# ------------------------------------------------------------------------------ commands
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    """Result of a remote command or force termination."""
+
+    command_type: str | None
+    status: str | None
+    message: str | None
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the charger accepted the command."""
+        return (self.status or "").lower() == "accepted"
+
+    @classmethod
+    def from_dict(cls, body: object, *, command_type: str | None = None) -> CommandResult:
+        """Parse a ``RemoteCommandResponse`` (or a ``Success`` body)."""
+        data = expect_dict(body, "a command response")
+        response = data.get("response")
+        inner: Mapping[str, Any] = response if isinstance(response, Mapping) else {}
+        return cls(
+            command_type=opt_str(data.get("commandType")) or command_type,
+            status=opt_str(pick(inner, "status")) or opt_str(data.get("status")),
+            message=opt_str(pick(inner, "message")) or opt_str(data.get("message")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """A connector reservation (``authorization_value`` is an RFID tag: not in repr)."""
+
+    reservation_id: str | None
+    charger_id: str | None
+    connector_id: int | None
+    start: datetime | None
+    end: datetime | None
+    authorization_type: str | None
+    authorization_value: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        charger_id: str | None = None,
+        connector_id: int | None = None,
+    ) -> Reservation:
+        """Parse one reservation (PascalCase or camelCase keys)."""
+        return cls(
+            reservation_id=opt_str(
+                pick(data, "reservationId", "ReservationId", "ReservationID", "id")
+            ),
+            charger_id=opt_str(pick(data, "chargerId", "ChargerID", "ChargerId")) or charger_id,
+            connector_id=_or(
+                opt_int(pick(data, "connectorId", "ConnectorID", "ConnectorId")), connector_id
+            ),
+            start=parse_datetime(pick(data, "ReservationStart", "reservationStart")),
+            end=parse_datetime(pick(data, "ReservationEnd", "reservationEnd")),
+            authorization_type=opt_str(pick(data, "AuthorizationType", "authorizationType")),
+            authorization_value=opt_str(pick(data, "AuthorizationValue", "authorizationValue")),
+        )
+
+
+def _or(value: int | None, default: int | None) -> int | None:
+    return default if value is None else value
+
+
+# ------------------------------------------------------------------------------ charger control
+
+
+@dataclass(frozen=True, slots=True)
+class ChargerGroup:
+    """A charger (power) group."""
+
+    group_id: str
+    name: str | None
+    charger_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ChargerGroup:
+        """Parse one charger group."""
+        group_id = opt_str(pick(data, "chargerGroupId", "ChargerGroupId", "groupId", "id"))
+        if group_id is None:
+            raise DepotFinityResponseError("Charger group without an id")
+        chargers = pick(data, "chargerIds", "ChargerIDs", "chargers")
+        ids: list[str] = []
+        if isinstance(chargers, list):
+            for item in chargers:
+                raw = (
+                    pick(item, "chargerId", "ChargerID", "id")
+                    if isinstance(item, Mapping)
+                    else item
+                )
+                if (charger_id := opt_str(raw)) is not None:
+                    ids.append(charger_id)
+        return cls(
+            group_id=group_id, name=opt_str(pick(data, "name", "Name")), charger_ids=tuple(ids)
+        )
+
+    @classmethod
+    def list_from(cls, body: object) -> list[ChargerGroup]:
+        """Parse a group list (bare array or ``items`` envelope)."""
+        items = expect_items(body, "charger groups", allow_list=True)
+        return [cls.from_dict(item) for item in dict_items(items)]
+
+
+@dataclass(frozen=True, slots=True)
+class PowerLimitWindow:
+    """One window of an external power limit schedule (limit in the request's unit)."""
+
+    start: datetime
+    end: datetime
+    limit: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialise as a ``dynamicPowerLimit`` element."""
+        limit: float | int = int(self.limit) if float(self.limit).is_integer() else self.limit
+        return {
+            "fromDate": format_datetime(self.start),
+            "toDate": format_datetime(self.end),
+            "externalPowerLimit": limit,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PriceBlock:
+    """One VPP energy price block (``duration`` unit and price currency: see ``const``)."""
+
+    start: str
+    duration: float
+    price: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialise as a ``blocks`` element."""
+        return {"start": self.start, "duration": self.duration, "price": self.price}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PriceBlock:
+        """Parse one price block."""
+        start, duration, price = (
+            opt_str(data.get("start")),
+            opt_float(data.get("duration")),
+            opt_float(data.get("price")),
+        )
+        if start is None or duration is None or price is None:
+            raise DepotFinityResponseError("Price block needs start, duration and price")
+        return cls(start=start, duration=duration, price=price)
+
+    @classmethod
+    def list_from(cls, body: object) -> list[PriceBlock]:
+        """Parse ``{"PricesJsonStr": {"blocks": [...]}}`` or ``{"blocks"}``."""
+        data = expect_dict(body, "energy prices")
+        prices = data.get("PricesJsonStr", data)
+        if isinstance(prices, str):
+            try:
+                prices = json.loads(prices)
+            except ValueError as err:
+                raise DepotFinityResponseError("PricesJsonStr is not valid JSON") from err
+        if not isinstance(prices, Mapping) or not isinstance(blocks := prices.get("blocks"), list):
+            raise DepotFinityResponseError("Energy prices without a blocks list")
+        return [cls.from_dict(block) for block in dict_items(blocks)]

@@ -1,0 +1,462 @@
+"""Config flow: credentials, chargers and groups (as subentries), reauth, reconfigure, options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import re
+from typing import Any
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryData,
+    ConfigSubentryFlow,
+    OptionsFlowWithReload,
+    SubentryFlowResult,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import selector
+from homeassistant.util import dt as dt_util
+import voluptuous as vol
+from yarl import URL
+
+from . import create_client
+from .api import (
+    DepotFinityAuthenticationError,
+    DepotFinityClient,
+    DepotFinityError,
+    DepotFinityNotFoundError,
+    DepotFinityPackageError,
+)
+from .const import (
+    CONF_API_URL,
+    CONF_AUTH_URL,
+    CONF_BUDGET_SHARE,
+    CONF_CHARGER_ID,
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    CONF_CONNECTORS,
+    CONF_GROUP_ID,
+    CONF_ID_TAG,
+    CONF_NAME,
+    CONF_REGION,
+    DEFAULT_BUDGET_SHARE,
+    DEFAULT_REGION,
+    DISCOVERY_WINDOW,
+    DOMAIN,
+    LOGGER,
+    MAX_CONNECTORS,
+    REGION_CUSTOM,
+    REGIONS,
+    SUBENTRY_CHARGER,
+    SUBENTRY_GROUP,
+)
+
+CONF_CHARGERS = "chargers"
+CONF_EXTRA_CHARGERS = "extra_chargers"
+CONF_GROUPS = "groups"
+CONF_EXTRA_GROUPS = "extra_groups"
+
+# Charger and group ids go into URL paths (quoted by the client); ids outside
+# this shape are refused at input so nothing odd is stored.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+ID_TAG_PATTERN = re.compile(r"^[A-Za-z0-9]{1,20}$")
+
+SECRET_SELECTOR = selector.TextSelector(
+    selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
+)
+CREDENTIALS = {
+    vol.Required(CONF_CLIENT_ID): selector.TextSelector(),
+    vol.Required(CONF_CLIENT_SECRET): SECRET_SELECTOR,
+}
+LOCATION = {
+    vol.Required(CONF_REGION, default=DEFAULT_REGION): selector.SelectSelector(
+        selector.SelectSelectorConfig(options=REGIONS, translation_key="region")
+    ),
+    vol.Optional(CONF_API_URL): selector.TextSelector(
+        selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
+    ),
+    vol.Optional(CONF_AUTH_URL): selector.TextSelector(
+        selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
+    ),
+}
+CONNECTORS_SELECTOR = selector.NumberSelector(
+    selector.NumberSelectorConfig(min=1, max=MAX_CONNECTORS, step=1, mode=selector.NumberSelectorMode.BOX)
+)
+
+
+def _split_ids(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").replace("\n", ",").split(",") if part.strip()]
+
+
+def _location_errors(data: Mapping[str, Any]) -> dict[str, str]:
+    """Check the custom API/auth URLs (only used with the custom region)."""
+    if data.get(CONF_REGION) != REGION_CUSTOM:
+        return {}
+    errors: dict[str, str] = {}
+    for key in (CONF_API_URL, CONF_AUTH_URL):
+        url = URL(str(data.get(key) or ""))
+        if url.scheme not in ("http", "https") or not url.host:
+            errors[key] = "invalid_url"
+    return errors
+
+
+async def _check_account(
+    hass: HomeAssistant, data: Mapping[str, Any]
+) -> tuple[dict[str, str], dict[str, list[int]]]:
+    """Prove the credentials with a token and one cheap call.
+
+    The call is the fleet's transactions of the last 30 days, which also tells
+    which chargers and connectors exist (there is no list-chargers endpoint).
+    """
+    client = create_client(hass, dict(data))
+    now = dt_util.utcnow()
+    try:
+        await client.authenticate()
+        transactions = await client.get_transactions(
+            start=now - DISCOVERY_WINDOW, end=now, filter_by="StartAt", limit=100
+        )
+    except DepotFinityAuthenticationError:
+        return {CONF_CLIENT_SECRET: "invalid_auth"}, {}
+    except DepotFinityPackageError:
+        return {}, {}
+    except DepotFinityError:
+        return {"base": "cannot_connect"}, {}
+    except Exception:
+        LOGGER.exception("Unexpected error while checking DepotFinity credentials")
+        return {"base": "unknown"}, {}
+    seen: dict[str, set[int]] = {}
+    for transaction in transactions:
+        if transaction.charger_id and transaction.connector_id is not None:
+            seen.setdefault(transaction.charger_id, set()).add(transaction.connector_id)
+    return {}, {charger: sorted(numbers) for charger, numbers in sorted(seen.items())}
+
+
+async def _check_charger(client: DepotFinityClient, charger_id: str) -> str | None:
+    """Error key for a charger id typed by hand, or None when the service knows it."""
+    if not ID_PATTERN.match(charger_id):
+        return "invalid_id"
+    try:
+        await client.get_charger_status(charger_id)
+    except DepotFinityNotFoundError:
+        return "charger_not_found"
+    except DepotFinityError:
+        return "cannot_connect"
+    return None
+
+
+def _charger_subentry(charger_id: str, connectors: list[int]) -> ConfigSubentryData:
+    return ConfigSubentryData(
+        data={CONF_CHARGER_ID: charger_id, CONF_CONNECTORS: connectors, CONF_NAME: charger_id},
+        subentry_type=SUBENTRY_CHARGER,
+        title=charger_id,
+        unique_id=charger_id,
+    )
+
+
+def _group_subentry(group_id: str, name: str) -> ConfigSubentryData:
+    return ConfigSubentryData(
+        data={CONF_GROUP_ID: group_id, CONF_NAME: name},
+        subentry_type=SUBENTRY_GROUP,
+        title=name,
+        unique_id=group_id,
+    )
+
+
+class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up a DepotFinity account."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing known."""
+        self._data: dict[str, Any] = {}
+        self._discovered: dict[str, list[int]] = {}
+        self._groups: dict[str, str] = {}
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> DepotFinityOptionsFlow:
+        """Options: remote-start RFID tag and budget share."""
+        return DepotFinityOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Chargers and charger groups are added and removed as subentries."""
+        return {SUBENTRY_CHARGER: ChargerSubentryFlow, SUBENTRY_GROUP: GroupSubentryFlow}
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the API credentials."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            await self.async_set_unique_id(user_input[CONF_CLIENT_ID])
+            self._abort_if_unique_id_configured()
+            errors = _location_errors(user_input)
+            if not errors:
+                errors, self._discovered = await _check_account(self.hass, user_input)
+            if not errors:
+                self._data = user_input
+                return await self.async_step_chargers()
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema({**CREDENTIALS, **LOCATION}), user_input
+            ),
+            errors=errors,
+        )
+
+    async def async_step_chargers(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the chargers (seen in recent transactions or typed) and groups."""
+        client = create_client(self.hass, self._data)
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {"id": ""}
+        if user_input is None:
+            try:
+                groups = await client.list_charger_groups()
+            except DepotFinityError:
+                groups = []
+            self._groups = {group.group_id: group.name or group.group_id for group in groups}
+        else:
+            chargers = {c: self._discovered[c] for c in user_input.get(CONF_CHARGERS, [])}
+            connectors = list(range(1, int(user_input.get(CONF_CONNECTORS, 2)) + 1))
+            for charger_id in _split_ids(user_input.get(CONF_EXTRA_CHARGERS)):
+                if (error := await _check_charger(client, charger_id)) is not None:
+                    errors[CONF_EXTRA_CHARGERS] = error
+                    placeholders["id"] = charger_id
+                    break
+                chargers.setdefault(charger_id, connectors)
+            groups_wanted = {g: self._groups[g] for g in user_input.get(CONF_GROUPS, [])}
+            for group_id in _split_ids(user_input.get(CONF_EXTRA_GROUPS)):
+                if not ID_PATTERN.match(group_id):
+                    errors[CONF_EXTRA_GROUPS] = "invalid_id"
+                    placeholders["id"] = group_id
+                groups_wanted.setdefault(group_id, group_id)
+            if not chargers and not errors:
+                errors["base"] = "no_chargers"
+            if not errors:
+                return self.async_create_entry(
+                    title=f"DepotFinity {self._data[CONF_CLIENT_ID]}",
+                    data=self._data,
+                    subentries=[
+                        *(_charger_subentry(c, n) for c, n in chargers.items()),
+                        *(_group_subentry(g, name) for g, name in groups_wanted.items()),
+                    ],
+                )
+        schema = vol.Schema(
+            {
+                vol.Optional(CONF_CHARGERS, default=list(self._discovered)): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=[
+                            selector.SelectOptionDict(
+                                value=charger,
+                                label=f"{charger} ({', '.join(map(str, numbers))})",
+                            )
+                            for charger, numbers in self._discovered.items()
+                        ],
+                        multiple=True,
+                    )
+                ),
+                vol.Optional(CONF_EXTRA_CHARGERS): selector.TextSelector(),
+                vol.Optional(CONF_CONNECTORS, default=2): CONNECTORS_SELECTOR,
+                vol.Optional(CONF_GROUPS, default=list(self._groups)): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=[
+                            selector.SelectOptionDict(value=g, label=name)
+                            for g, name in self._groups.items()
+                        ],
+                        multiple=True,
+                    )
+                ),
+                vol.Optional(CONF_EXTRA_GROUPS): selector.TextSelector(),
+            }
+        )
+        return self.async_show_form(
+            step_id="chargers",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+            description_placeholders={"count": str(len(self._discovered)), **placeholders},
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The stored client secret no longer works."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new client secret."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**entry.data, CONF_CLIENT_SECRET: user_input[CONF_CLIENT_SECRET]}
+            errors, _ = await _check_account(self.hass, data)
+            if not errors:
+                return self.async_update_reload_and_abort(entry, data=data)
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema({vol.Required(CONF_CLIENT_SECRET): SECRET_SELECTOR}),
+            errors=errors,
+            description_placeholders={CONF_CLIENT_ID: entry.data[CONF_CLIENT_ID]},
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the secret, region or URLs of the same API client."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            await self.async_set_unique_id(user_input[CONF_CLIENT_ID])
+            self._abort_if_unique_id_mismatch(reason="wrong_account")
+            errors = _location_errors(user_input)
+            if not errors:
+                errors, _ = await _check_account(self.hass, user_input)
+            if not errors:
+                return self.async_update_reload_and_abort(entry, data=user_input)
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema({**CREDENTIALS, **LOCATION}), user_input or dict(entry.data)
+            ),
+            errors=errors,
+        )
+
+
+class DepotFinityOptionsFlow(OptionsFlowWithReload):
+    """Behaviour settings of an account."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """RFID tag for remote starts, and the share of the request budget."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            tag = str(user_input.get(CONF_ID_TAG) or "").strip()
+            if tag and not ID_TAG_PATTERN.match(tag):
+                errors[CONF_ID_TAG] = "invalid_id_tag"
+            else:
+                options = {CONF_BUDGET_SHARE: int(user_input[CONF_BUDGET_SHARE])}
+                if tag:
+                    options[CONF_ID_TAG] = tag  # type: ignore[assignment]
+                return self.async_create_entry(data=options)
+        schema = vol.Schema(
+            {
+                vol.Optional(CONF_ID_TAG): selector.TextSelector(
+                    selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
+                ),
+                vol.Required(CONF_BUDGET_SHARE, default=DEFAULT_BUDGET_SHARE): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=10, max=100, step=5, unit_of_measurement="%",
+                        mode=selector.NumberSelectorMode.SLIDER,
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or dict(self.config_entry.options)
+            ),
+            errors=errors,
+        )
+
+
+class ChargerSubentryFlow(ConfigSubentryFlow):
+    """Add a charger to an account, or change its name and connectors."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Add a charger by id."""
+        entry = self._get_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            charger_id = user_input[CONF_CHARGER_ID].strip()
+            if any(s.unique_id == charger_id for s in entry.subentries.values()):
+                return self.async_abort(reason="already_configured")
+            client = create_client(self.hass, dict(entry.data))
+            error = await _check_charger(client, charger_id)
+            if error is None:
+                connectors = list(range(1, int(user_input[CONF_CONNECTORS]) + 1))
+                name = (user_input.get(CONF_NAME) or "").strip() or charger_id
+                return self.async_create_entry(
+                    title=name,
+                    data={CONF_CHARGER_ID: charger_id, CONF_CONNECTORS: connectors, CONF_NAME: name},
+                    unique_id=charger_id,
+                )
+            errors[CONF_CHARGER_ID] = error
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_CHARGER_ID): selector.TextSelector(),
+                vol.Optional(CONF_NAME): selector.TextSelector(),
+                vol.Required(CONF_CONNECTORS, default=2): CONNECTORS_SELECTOR,
+            }
+        )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Rename a charger or change how many connectors it has."""
+        subentry = self._get_reconfigure_subentry()
+        if user_input is not None:
+            name = (user_input.get(CONF_NAME) or "").strip() or subentry.data[CONF_CHARGER_ID]
+            return self.async_update_and_abort(
+                self._get_entry(),
+                subentry,
+                title=name,
+                data={
+                    **subentry.data,
+                    CONF_NAME: name,
+                    CONF_CONNECTORS: list(range(1, int(user_input[CONF_CONNECTORS]) + 1)),
+                },
+            )
+        schema = vol.Schema(
+            {
+                vol.Optional(CONF_NAME): selector.TextSelector(),
+                vol.Required(CONF_CONNECTORS): CONNECTORS_SELECTOR,
+            }
+        )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                schema,
+                {CONF_NAME: subentry.data[CONF_NAME], CONF_CONNECTORS: len(subentry.data[CONF_CONNECTORS])},
+            ),
+        )
+
+
+class GroupSubentryFlow(ConfigSubentryFlow):
+    """Add a charger group (its GUID comes from DepotFinity support)."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Add a group by id."""
+        entry = self._get_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            group_id = user_input[CONF_GROUP_ID].strip()
+            if any(s.unique_id == group_id for s in entry.subentries.values()):
+                return self.async_abort(reason="already_configured")
+            if ID_PATTERN.match(group_id):
+                name = (user_input.get(CONF_NAME) or "").strip() or group_id
+                return self.async_create_entry(
+                    title=name, data={CONF_GROUP_ID: group_id, CONF_NAME: name}, unique_id=group_id
+                )
+            errors[CONF_GROUP_ID] = "invalid_id"
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_GROUP_ID): selector.TextSelector(),
+                vol.Optional(CONF_NAME): selector.TextSelector(),
+            }
+        )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )

@@ -1,0 +1,152 @@
+"""What the integration knows about a depot, kept between polls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .api import (
+    ChargerAvailability,
+    Connectivity,
+    ConnectorStatus,
+    Reservation,
+    StatusRecord,
+    Transaction,
+)
+
+# Connector states in which a session is running and power flows (or may).
+ACTIVE_STATUSES = frozenset(
+    status.value
+    for status in (
+        ConnectorStatus.CHARGING,
+        ConnectorStatus.SUSPENDED_EV,
+        ConnectorStatus.SUSPENDED_EVSE,
+        ConnectorStatus.FINISHING,
+    )
+)
+NO_ERROR = "NoError"
+
+
+@dataclass(slots=True)
+class ConnectorData:
+    """State of one connector."""
+
+    charger_id: str
+    connector_id: int
+    status: StatusRecord | None = None
+    status_fetched_at: datetime | None = None
+    power_w: float | None = None
+    energy_wh: float | None = None
+    energy_rejected: int = 0
+    soc: float | None = None
+    active_session: Transaction | None = None
+    last_session: Transaction | None = None
+    next_reservation: Reservation | None = None
+
+    @property
+    def is_active(self) -> bool:
+        """Whether a session is running on the connector."""
+        return self.status is not None and self.status.status in ACTIVE_STATUSES
+
+    @property
+    def is_charging(self) -> bool:
+        """Whether energy is flowing right now."""
+        return self.status is not None and self.status.status == ConnectorStatus.CHARGING
+
+    @property
+    def is_faulted(self) -> bool:
+        """Whether the connector reports a fault."""
+        if self.status is None:
+            return False
+        return self.status.status == ConnectorStatus.FAULTED or (
+            self.status.error_code not in (None, NO_ERROR)
+        )
+
+    def update_energy(self, value: float) -> bool:
+        """Take a new lifetime-register reading; refuse one that goes backwards.
+
+        The register only rises. A lower value is a glitch (a meter that reads 0
+        for a moment, an out-of-order sample) and is dropped, so the Energy
+        dashboard never sees a fake reset.
+        """
+        if self.energy_wh is not None and value < self.energy_wh:
+            self.energy_rejected += 1
+            return False
+        self.energy_wh = value
+        return True
+
+
+@dataclass(slots=True)
+class ChargerData:
+    """State of one charger and its connectors."""
+
+    charger_id: str
+    name: str
+    connectors: dict[int, ConnectorData] = field(default_factory=dict)
+    availability: StatusRecord | None = None
+    connectivity: Connectivity | None = None
+    missing: bool = False
+    # Optional charger-level readings ("Measurand" or "Measurand:phase") -> value
+    meters: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def is_faulted(self) -> bool:
+        """Whether the charger or any of its connectors reports a fault."""
+        if self.availability is not None and (
+            self.availability.status == ChargerAvailability.FAULTED
+            or self.availability.error_code not in (None, NO_ERROR)
+        ):
+            return True
+        return any(connector.is_faulted for connector in self.connectors.values())
+
+    @property
+    def fault(self) -> tuple[str | None, str | None, int | None]:
+        """The current fault: error code, vendor error code, connector (None = charger)."""
+        if self.availability is not None and self.availability.error_code not in (None, NO_ERROR):
+            return (self.availability.error_code, self.availability.vendor_error_code, None)
+        for connector in self.connectors.values():
+            if connector.is_faulted and connector.status is not None:
+                return (
+                    connector.status.error_code,
+                    connector.status.vendor_error_code,
+                    connector.connector_id,
+                )
+        if self.availability is not None:
+            return (self.availability.error_code, self.availability.vendor_error_code, None)
+        return (None, None, None)
+
+    @property
+    def connected(self) -> bool | None:
+        """Whether the charger is connected to the backend (None = unknown)."""
+        return None if self.connectivity is None else self.connectivity.connected
+
+    @property
+    def power_w(self) -> float | None:
+        """Total power of the charger's connectors."""
+        values = [c.power_w for c in self.connectors.values() if c.power_w is not None]
+        return sum(values) if values else None
+
+
+@dataclass(slots=True)
+class GroupData:
+    """A charger group (power sharing)."""
+
+    group_id: str
+    name: str
+    charger_ids: tuple[str, ...] = ()
+    power_limit_w: float | None = None
+
+
+@dataclass(slots=True)
+class DepotData:
+    """Everything known about one account's depot."""
+
+    chargers: dict[str, ChargerData] = field(default_factory=dict)
+    groups: dict[str, GroupData] = field(default_factory=dict)
+    disabled_apis: set[str] = field(default_factory=set)
+    last_transactions_query: datetime | None = None
+
+    def connector(self, charger_id: str, connector_id: int) -> ConnectorData | None:
+        """Look up a connector."""
+        charger = self.chargers.get(charger_id)
+        return None if charger is None else charger.connectors.get(connector_id)

@@ -1,0 +1,90 @@
+"""Fault events: one event entity per charger, for automations and blueprints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import DepotFinityConfigEntry, DepotFinityCoordinator
+from .devices import async_track_devices
+from .entity import ChargerEntity
+
+PARALLEL_UPDATES = 0
+
+FAULT_RAISED = "fault_raised"
+FAULT_CLEARED = "fault_cleared"
+
+FAULT_EVENT = EventEntityDescription(
+    key="fault",
+    translation_key="fault",
+    event_types=[FAULT_RAISED, FAULT_CLEARED],
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: DepotFinityConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up a fault event entity per charger."""
+    coordinator = entry.runtime_data.coordinator
+
+    def charger_entities(
+        charger_id: str, connectors: list[int], device_id: str
+    ) -> Iterable[Entity]:
+        yield ChargerFaultEvent(coordinator, charger_id)
+
+    async_track_devices(hass, entry, async_add_entities, charger=charger_entities)
+
+
+class ChargerFaultEvent(ChargerEntity, EventEntity):
+    """Fires when a charger (or one of its connectors) starts or stops reporting a fault.
+
+    Only changes seen while running fire: a fault already present when Home
+    Assistant starts is shown by the problem sensor, not replayed as an event.
+    """
+
+    entity_description = FAULT_EVENT
+
+    def __init__(self, coordinator: DepotFinityCoordinator, charger_id: str) -> None:
+        """Set up the event entity."""
+        super().__init__(coordinator, FAULT_EVENT.key, charger_id)
+        self._faulted: bool | None = None
+        self._fault: tuple[str | None, str | None, int | None] = (None, None, None)
+
+    async def async_added_to_hass(self) -> None:
+        """Take the current fault state as the starting point."""
+        await super().async_added_to_hass()
+        self._observe()
+
+    def _observe(self) -> bool:
+        """Read the fault state; return whether it changed from a known state."""
+        charger = self.charger
+        if charger is None or (charger.availability is None and not charger.is_faulted):
+            return False
+        faulted = charger.is_faulted
+        previous, self._faulted = self._faulted, faulted
+        fault, self._fault = self._fault, charger.fault
+        if previous is None or previous == faulted:
+            return False
+        code, vendor, connector = self._fault if faulted else fault
+        self._trigger_event(
+            FAULT_RAISED if faulted else FAULT_CLEARED,
+            {
+                "charger_id": self.charger_id,
+                "connector_id": connector,
+                "error_code": code,
+                "vendor_error_code": vendor,
+            },
+        )
+        return True
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Fire an event when the fault state changes."""
+        self._observe()
+        super()._handle_coordinator_update()

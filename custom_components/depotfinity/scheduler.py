@@ -1,0 +1,296 @@
+"""Request budget planning for DepotFinity polling.
+
+The service allows 100 requests per 5 minutes per client IP. Every config
+entry that talks to the same API host shares that budget, so one
+:class:`HostScheduler` per host hands each entry's coordinator its pace, and a
+:class:`PollPlanner` per entry decides which request is due next.
+
+The planner knows nothing about Home Assistant: it works on plain job keys
+and seconds, so the benchmark can drive it with a virtual clock.
+
+Cadence, cheapest first to most frequent (T = status period):
+- connector status and charger availability: every T;
+- charger connectivity: every 3 T;
+- power and energy of connectors in a session: every 2 T;
+- a fleet-wide transactions query (session starts/ends, last sessions): every
+  ``max(T, 60 s)``.
+T itself follows from the fleet: T = K / R, where K is the number of requests
+one sweep costs (amortised over the slower jobs) and R the poll rate the budget
+allows after keeping a reserve for commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+import heapq
+import itertools
+
+from .const import COMMAND_RESERVE, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW
+
+# Requests kept unused below the poll budget, so clock skew between us and the
+# service never turns into a 429.
+POLL_MARGIN = 2
+TRANSACTIONS_MIN_PERIOD = 60.0
+MIN_STATUS_PERIOD = 10.0
+FOLLOW_UP_DELAYS = (3.0, 10.0)
+
+
+class JobKind(StrEnum):
+    """What a job fetches."""
+
+    CONNECTOR_STATUS = "connector_status"
+    CHARGER_STATUS = "charger_status"
+    CONNECTIVITY = "connectivity"
+    POWER = "power"
+    ENERGY = "energy"
+    CHARGER_METER = "charger_meter"
+    TRANSACTIONS = "transactions"
+    PROBE = "probe"
+
+
+# Period of each kind, as a multiple of the status period T.
+PERIOD_FACTOR: dict[JobKind, float] = {
+    JobKind.CONNECTOR_STATUS: 1.0,
+    JobKind.CHARGER_STATUS: 1.0,
+    JobKind.CONNECTIVITY: 3.0,
+    JobKind.POWER: 2.0,
+    JobKind.ENERGY: 2.0,
+    JobKind.CHARGER_METER: 4.0,
+}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Job:
+    """One request the planner can ask for."""
+
+    kind: JobKind
+    charger_id: str = ""
+    connector_id: int = 0
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class _Schedule:
+    due: float
+    period_factor: float
+
+
+@dataclass
+class PollPlanner:
+    """Decides which request of one fleet is due next."""
+
+    clock: Callable[[], float]
+    _jobs: dict[Job, _Schedule] = field(default_factory=dict)
+    _active: set[Job] = field(default_factory=set)
+    _status_period: float = MIN_STATUS_PERIOD
+    _heap: list[tuple[float, int, Job]] = field(default_factory=list)
+    _counter: itertools.count[int] = field(default_factory=itertools.count)
+
+    # Fleet shape -----------------------------------------------------------
+
+    def set_fleet(self, connectors: Iterable[tuple[str, int]]) -> None:
+        """Declare the fleet's chargers and connectors; keeps existing due times."""
+        wanted: dict[Job, float] = {Job(JobKind.TRANSACTIONS): 0.0}
+        for charger_id, connector_id in connectors:
+            wanted[Job(JobKind.CONNECTOR_STATUS, charger_id, connector_id)] = 1.0
+            wanted[Job(JobKind.ENERGY, charger_id, connector_id)] = 0.0  # one-shot
+            wanted[Job(JobKind.CHARGER_STATUS, charger_id)] = 1.0
+            wanted[Job(JobKind.CONNECTIVITY, charger_id)] = 3.0
+        now = self.clock()
+        chargers = {job.charger_id for job in wanted}
+        for job in list(self._jobs):
+            if job in wanted or job.kind is JobKind.PROBE:
+                continue
+            if job.kind in (JobKind.POWER, JobKind.CHARGER_METER) and job.charger_id in chargers:
+                continue
+            del self._jobs[job]
+            self._active.discard(job)
+        for job, factor in wanted.items():
+            if job not in self._jobs:
+                self._jobs[job] = _Schedule(due=now, period_factor=factor)
+                self._push(job, now)
+
+    def set_active(self, charger_id: str, connector_id: int, active: bool) -> None:
+        """Poll power and energy of a connector while it has a session."""
+        power = Job(JobKind.POWER, charger_id, connector_id)
+        energy = Job(JobKind.ENERGY, charger_id, connector_id)
+        if energy not in self._jobs:
+            return
+        now = self.clock()
+        if active and power not in self._active:
+            self._active.update((power, energy))
+            self._jobs[power] = _Schedule(due=now, period_factor=PERIOD_FACTOR[JobKind.POWER])
+            self._push(power, now)
+            self._jobs[energy].period_factor = PERIOD_FACTOR[JobKind.ENERGY]
+            self.mark_due(energy, 0.0)
+        elif not active and power in self._active:
+            self._active.difference_update((power, energy))
+            self._jobs.pop(power, None)
+            # Read the register once more so the session's last energy is kept.
+            self._jobs[energy].period_factor = 0.0
+            self.mark_due(energy, 0.0)
+
+    def set_wanted(self, job: Job, wanted: bool) -> None:
+        """Poll an optional reading (an enabled diagnostic entity) or stop it."""
+        if wanted and job not in self._jobs:
+            now = self.clock()
+            self._jobs[job] = _Schedule(due=now, period_factor=PERIOD_FACTOR[job.kind])
+            self._push(job, now)
+        elif not wanted:
+            self._jobs.pop(job, None)
+
+    def add_probe(self, job: Job, delay: float) -> None:
+        """Retry a switched-off feature once after ``delay`` seconds."""
+        self._jobs[job] = _Schedule(due=self.clock() + delay, period_factor=0.0)
+        self._push(job, self._jobs[job].due)
+
+    def remove_kind(self, kind: JobKind) -> None:
+        """Stop every job of a kind (its API package is not subscribed)."""
+        for job in [job for job in self._jobs if job.kind is kind]:
+            del self._jobs[job]
+            self._active.discard(job)
+
+    # Pace --------------------------------------------------------------------
+
+    @property
+    def sweep_cost(self) -> float:
+        """Requests one status period costs, slower jobs amortised (K)."""
+        cost = 0.0
+        for job, schedule in self._jobs.items():
+            if job.kind is JobKind.TRANSACTIONS:
+                cost += min(1.0, self._status_period / TRANSACTIONS_MIN_PERIOD)
+            elif schedule.period_factor > 0:
+                cost += 1.0 / schedule.period_factor
+        return cost
+
+    @property
+    def status_period(self) -> float:
+        """Current status period T in seconds."""
+        return self._status_period
+
+    def set_status_period(self, period: float) -> None:
+        """Set T (the host scheduler derives it from the budget)."""
+        self._status_period = max(period, MIN_STATUS_PERIOD)
+
+    # Picking -----------------------------------------------------------------
+
+    def mark_due(self, job: Job, delay: float) -> None:
+        """Ask for a job ``delay`` seconds from now (a follow-up or a hint)."""
+        if (schedule := self._jobs.get(job)) is None:
+            return
+        due = self.clock() + delay
+        if due < schedule.due:
+            schedule.due = due
+            self._push(job, due)
+
+    def follow_up(self, charger_id: str, connector_id: int | None) -> None:
+        """Re-read a connector (or a charger) a few seconds after a command."""
+        if connector_id is None:
+            self.mark_due(Job(JobKind.CHARGER_STATUS, charger_id), FOLLOW_UP_DELAYS[0])
+            self.mark_due(Job(JobKind.CONNECTIVITY, charger_id), FOLLOW_UP_DELAYS[1])
+            return
+        job = Job(JobKind.CONNECTOR_STATUS, charger_id, connector_id)
+        # The first follow-up is a due time; the second rides on the next period.
+        self.mark_due(job, FOLLOW_UP_DELAYS[0])
+
+    def next_due_in(self) -> float | None:
+        """Seconds until the earliest job is due (0 when overdue)."""
+        job = self._peek()
+        if job is None:
+            return None
+        return max(0.0, self._jobs[job].due - self.clock())
+
+    def pop_due(self) -> Job | None:
+        """Take the most overdue job, or None when nothing is due yet."""
+        job = self._peek()
+        if job is None or self._jobs[job].due > self.clock():
+            return None
+        heapq.heappop(self._heap)
+        return job
+
+    def done(self, job: Job) -> None:
+        """Reschedule a job after it ran (whatever the outcome)."""
+        schedule = self._jobs.get(job)
+        if schedule is None:
+            return
+        if job.kind is JobKind.TRANSACTIONS:
+            period = max(self._status_period, TRANSACTIONS_MIN_PERIOD)
+        elif schedule.period_factor <= 0:
+            # One-shot jobs (probes, an idle connector's energy) wait for a hint.
+            if job.kind is JobKind.PROBE:
+                del self._jobs[job]
+            schedule.due = float("inf")
+            return
+        else:
+            period = schedule.period_factor * self._status_period
+        schedule.due = self.clock() + period
+        self._push(job, schedule.due)
+
+    def _push(self, job: Job, due: float) -> None:
+        heapq.heappush(self._heap, (due, next(self._counter), job))
+
+    def _peek(self) -> Job | None:
+        while self._heap:
+            due, _, job = self._heap[0]
+            schedule = self._jobs.get(job)
+            if schedule is None or schedule.due != due:
+                heapq.heappop(self._heap)  # stale entry
+                continue
+            return job
+        return None
+
+
+class HostScheduler:
+    """Shares one API host's request budget among the entries that use it."""
+
+    def __init__(
+        self,
+        requests: int = RATE_LIMIT_REQUESTS,
+        window: float = RATE_LIMIT_WINDOW,
+        reserve: int = COMMAND_RESERVE,
+    ) -> None:
+        """Initialise with the service's budget."""
+        self._full_rate = (requests - reserve - POLL_MARGIN) / window
+        self._planners: dict[str, PollPlanner] = {}
+        self._shares: dict[str, int] = {}
+
+    @property
+    def poll_rate(self) -> float:
+        """Polls per second all entries together may send."""
+        share = min(self._shares.values(), default=100)
+        return self._full_rate * share / 100
+
+    def register(self, key: str, planner: PollPlanner, share: int = 100) -> None:
+        """Add an entry's planner; ``share`` is the percentage of the budget it may use."""
+        self._planners[key] = planner
+        self._shares[key] = max(1, min(share, 100))
+        self.rebalance()
+
+    def unregister(self, key: str) -> None:
+        """Remove an entry's planner."""
+        self._planners.pop(key, None)
+        self._shares.pop(key, None)
+        self.rebalance()
+
+    @property
+    def empty(self) -> bool:
+        """Whether no entry uses this host any more."""
+        return not self._planners
+
+    def rebalance(self) -> None:
+        """Give every planner the same status period, fitted to the total cost."""
+        # The transactions share depends on T; two passes settle it.
+        for _ in range(2):
+            total = sum(planner.sweep_cost for planner in self._planners.values())
+            period = total / self.poll_rate if total else MIN_STATUS_PERIOD
+            for planner in self._planners.values():
+                planner.set_status_period(period)
+
+    def tick_interval(self, key: str) -> float:
+        """Seconds between two requests of one entry, by its share of the cost."""
+        planner = self._planners[key]
+        total = sum(p.sweep_cost for p in self._planners.values())
+        share = planner.sweep_cost / total if total else 1.0
+        return 1.0 / (self.poll_rate * share) if share else planner.status_period

@@ -1,0 +1,1 @@
+"""Tests for the DepotFinity integration, its API client and its simulator."""

@@ -1,0 +1,180 @@
+"""Fixtures of the API client tests: the simulator over real loopback HTTP, and a stub."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+import json
+from typing import Any, Protocol
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+import pytest
+
+from custom_components.depotfinity.api import DepotFinityClient, RequestLimiter
+from depotfinity_simulator import SimulatorConfig, SimulatorServer
+
+CLIENT_ID = "demo-client"
+CLIENT_SECRET = "demo-secret"
+
+
+class _Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+    def advance(self, seconds: float) -> None: ...
+
+
+def virtual_sleep(clock: _Clock) -> Callable[[float], Awaitable[None]]:
+    """A limiter ``sleep`` that advances the virtual clock instead of waiting.
+
+    Concurrent sleepers compute their wake-up time when they start sleeping, so the clock moves
+    to the latest of those times once, not by the sum of all delays.
+    """
+
+    async def sleep(delay: float) -> None:
+        target = clock.monotonic() + delay
+        await asyncio.sleep(0)
+        if (late := target - clock.monotonic()) > 0:
+            clock.advance(late)
+
+    return sleep
+
+
+@pytest.fixture
+def sim_config() -> SimulatorConfig:
+    """Default simulator configuration (override by parametrising ``sim_config``)."""
+    return SimulatorConfig(chargers=3, connectors=2, seed=1, speed=0.0)
+
+
+@pytest.fixture
+def loopback_sockets(socket_enabled: None) -> None:
+    """Allow real sockets; connections stay restricted to 127.0.0.1 by the test plugin."""
+
+
+@pytest.fixture
+async def server(
+    sim_config: SimulatorConfig, loopback_sockets: None
+) -> AsyncIterator[SimulatorServer]:
+    """A running simulator on 127.0.0.1."""
+    async with SimulatorServer(sim_config) as server:
+        yield server
+
+
+@pytest.fixture
+async def session(loopback_sockets: None) -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp session (closed after the test)."""
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+def make_client(
+    server: SimulatorServer, session: aiohttp.ClientSession
+) -> Callable[..., DepotFinityClient]:
+    """Build clients bound to the simulator, its virtual clock and a private limiter."""
+
+    def make(
+        client_id: str = CLIENT_ID, client_secret: str = CLIENT_SECRET, **kwargs: Any
+    ) -> DepotFinityClient:
+        kwargs.setdefault("api_url", server.url)
+        kwargs.setdefault("auth_url", server.url)
+        kwargs.setdefault("clock", server.clock.monotonic)
+        kwargs.setdefault(
+            "limiter",
+            RequestLimiter(clock=server.clock.monotonic, sleep=virtual_sleep(server.clock)),
+        )
+        return DepotFinityClient(session, client_id, client_secret, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client(make_client: Callable[..., DepotFinityClient]) -> DepotFinityClient:
+    """A client with the demo credentials."""
+    return make_client()
+
+
+# ------------------------------------------------------------------------------ stub server
+
+#: A reply status that drops the connection instead of answering.
+DROP = 599
+
+type Reply = tuple[int, str | dict[str, Any] | list[Any], dict[str, str]]
+
+
+@dataclass
+class Stub:
+    """A tiny loopback API for cases the simulator cannot produce.
+
+    ``token_replies``/``api_replies`` are consumed in order; the last one repeats.
+    """
+
+    url: str = ""
+    token_replies: list[Reply] = field(
+        default_factory=lambda: [
+            (200, {"access_token": "stub-token", "expires_in": 3600, "token_type": "bearer"}, {})
+        ]
+    )
+    api_replies: list[Reply] = field(default_factory=lambda: [(200, {"message": "ok"}, {})])
+    token_delay: float = 0.0
+    api_delay: float = 0.0
+    token_requests: int = 0
+    api_requests: list[tuple[str, str, str | None]] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def _response(reply: Reply) -> web.Response:
+        status, body, headers = reply
+        text = body if isinstance(body, str) else json.dumps(body)
+        return web.Response(status=status, text=text, headers=headers)
+
+    async def token(self, request: web.Request) -> web.Response:
+        self.token_requests += 1
+        if self.token_delay:
+            await asyncio.sleep(self.token_delay)
+        reply = self.token_replies[0] if len(self.token_replies) == 1 else self.token_replies.pop(0)
+        return self._response(reply)
+
+    async def api(self, request: web.Request) -> web.Response:
+        self.api_requests.append(
+            (request.method, request.raw_path, request.headers.get("Authorization"))
+        )
+        self.bodies.append(await request.text())
+        if self.api_delay:
+            await asyncio.sleep(self.api_delay)
+        reply = self.api_replies[0] if len(self.api_replies) == 1 else self.api_replies.pop(0)
+        if reply[0] == DROP and request.transport is not None:
+            request.transport.close()  # the client sees the connection drop, no response
+        return self._response(reply)
+
+
+@pytest.fixture
+async def stub(loopback_sockets: None) -> AsyncIterator[Stub]:
+    """Start the stub API on 127.0.0.1."""
+    stub = Stub()
+    app = web.Application()
+    app.router.add_post("/oauth2/token", stub.token)
+    app.router.add_route("*", "/{tail:.*}", stub.api)
+    test_server = TestServer(app, host="127.0.0.1")
+    await test_server.start_server()
+    stub.url = str(test_server.make_url("")).rstrip("/")
+    try:
+        yield stub
+    finally:
+        await test_server.close()
+
+
+@pytest.fixture
+def stub_client(stub: Stub, session: aiohttp.ClientSession) -> DepotFinityClient:
+    """A client bound to the stub (its own limiter)."""
+    return DepotFinityClient(
+        session,
+        CLIENT_ID,
+        CLIENT_SECRET,
+        api_url=stub.url,
+        auth_url=stub.url,
+        limiter=RequestLimiter(),
+        request_timeout=5.0,
+    )

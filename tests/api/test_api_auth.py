@@ -1,0 +1,109 @@
+"""Token handling against the simulator's token endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+import time
+
+import pytest
+
+from custom_components.depotfinity.api import (
+    DepotFinityAuthenticationError,
+    DepotFinityClient,
+)
+from depotfinity_simulator import SimulatorServer
+
+
+async def test_authenticate_fetches_one_token(
+    server: SimulatorServer, client: DepotFinityClient
+) -> None:
+    await client.authenticate()
+    assert server.sim.stats.token_requests == 1
+    assert client.auth.valid()
+    # A forced authenticate always asks again (the config flow checks the credentials).
+    await client.authenticate()
+    assert server.sim.stats.token_requests == 2
+
+
+async def test_token_is_reused_until_the_refresh_margin(
+    server: SimulatorServer, client: DepotFinityClient
+) -> None:
+    charger = server.sim.charger_ids[0]
+    for _ in range(5):
+        await client.get_charger_status(charger)
+    assert server.sim.stats.token_requests == 1
+    server.clock.advance(3600 - 60 - 1)  # one second before the refresh margin
+    await client.get_charger_status(charger)
+    assert server.sim.stats.token_requests == 1
+    server.clock.advance(2)  # inside the 60 s margin: refresh before the token expires
+    await client.get_charger_status(charger)
+    assert server.sim.stats.token_requests == 2
+    assert server.sim.stats.responses_by_status[401] == 0
+
+
+async def test_token_expiry_in_the_middle_of_a_sequence(
+    server: SimulatorServer, client: DepotFinityClient
+) -> None:
+    charger = server.sim.charger_ids[0]
+    await client.get_charger_status(charger)
+    await client.get_connector_status(charger, 1)
+    server.clock.advance(3600 + 5)  # past expiry: the injected client clock sees it too
+    await client.get_charger_connectivity(charger)
+    await client.get_connector_status(charger, 2)
+    assert server.sim.stats.token_requests == 2
+    assert server.sim.stats.responses_by_status[401] == 0
+    assert server.sim.stats.total_requests == 4
+
+
+async def test_401_refreshes_once_and_retries(
+    server: SimulatorServer, make_client: Callable[..., DepotFinityClient]
+) -> None:
+    # The client's own clock does not see the virtual expiry, so the server answers 401.
+    client = make_client(clock=time.monotonic)
+    charger = server.sim.charger_ids[0]
+    await client.get_charger_status(charger)
+    server.clock.advance(3600 + 5)
+    record = await client.get_charger_status(charger)
+    assert record.status
+    assert server.sim.stats.responses_by_status[401] == 1
+    assert server.sim.stats.token_requests == 2
+    assert server.sim.stats.total_requests == 3
+
+
+async def test_bad_credentials_raise_without_retry_loop(
+    server: SimulatorServer, make_client: Callable[..., DepotFinityClient]
+) -> None:
+    client = make_client(client_secret="wrong-secret")
+    with pytest.raises(DepotFinityAuthenticationError) as err:
+        await client.authenticate()
+    assert err.value.status == 403
+    assert err.value.message == "invalid_client"
+    assert "wrong-secret" not in (err.value.body or "")
+    with pytest.raises(DepotFinityAuthenticationError):
+        await client.get_charger_status(server.sim.charger_ids[0])
+    assert server.sim.stats.token_requests == 2
+    assert server.sim.stats.total_requests == 0
+
+
+async def test_concurrent_callers_share_one_token_request(
+    server: SimulatorServer, client: DepotFinityClient
+) -> None:
+    charger = server.sim.charger_ids[0]
+    results = await asyncio.gather(*(client.get_charger_status(charger) for _ in range(20)))
+    assert len(results) == 20
+    assert server.sim.stats.token_requests == 1
+    assert client.auth.requests == 1
+    assert server.sim.stats.total_requests == 20
+
+
+async def test_concurrent_callers_share_one_failed_token_request(
+    server: SimulatorServer, make_client: Callable[..., DepotFinityClient]
+) -> None:
+    client = make_client(client_id="nobody")
+    charger = server.sim.charger_ids[0]
+    results = await asyncio.gather(
+        *(client.get_charger_status(charger) for _ in range(20)), return_exceptions=True
+    )
+    assert all(isinstance(result, DepotFinityAuthenticationError) for result in results)
+    assert server.sim.stats.token_requests == 1

@@ -1,0 +1,198 @@
+"""Unit tests of the request limiter (virtual time, no network)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from custom_components.depotfinity.api import (
+    DepotFinityRateLimitError,
+    Priority,
+    RequestLimiter,
+)
+
+
+class ManualTime:
+    """A clock that only moves on ``advance``; ``sleep`` waits until then."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._sleepers: list[tuple[float, asyncio.Future[None]]] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, delay: float) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._sleepers.append((self.now + delay, future))
+        await future
+
+    @property
+    def sleeping(self) -> int:
+        return sum(1 for _, future in self._sleepers if not future.done())
+
+    async def advance(self, seconds: float) -> None:
+        self.now += seconds
+        for wake_at, future in self._sleepers:
+            if wake_at <= self.now and not future.done():
+                future.set_result(None)
+        self._sleepers = [(w, f) for w, f in self._sleepers if not f.done()]
+        for _ in range(5):
+            await asyncio.sleep(0)
+
+
+def _limiter(time: ManualTime, **kwargs: float) -> RequestLimiter:
+    return RequestLimiter(clock=time.clock, sleep=time.sleep, **kwargs)  # type: ignore[arg-type]
+
+
+async def test_polls_stop_at_the_command_reserve() -> None:
+    time = ManualTime()
+    limiter = _limiter(time)
+    for _ in range(90):
+        await limiter.acquire(Priority.POLL, max_wait=0)
+    assert limiter.used() == 90
+    assert limiter.available(Priority.POLL) == 0
+    assert limiter.available(Priority.COMMAND) == 10
+    with pytest.raises(DepotFinityRateLimitError) as err:
+        await limiter.acquire(Priority.POLL, max_wait=0)
+    # The oldest slot frees after the window plus the safety margin.
+    assert err.value.retry_after == pytest.approx(301.0)
+    assert limiter.next_slot_in(Priority.POLL) == pytest.approx(301.0)
+    assert limiter.next_slot_in(Priority.COMMAND) == 0.0
+
+
+async def test_commands_use_the_whole_window_then_fail_fast() -> None:
+    time = ManualTime()
+    limiter = _limiter(time)
+    for _ in range(90):
+        await limiter.acquire(Priority.POLL)
+    for _ in range(10):
+        await limiter.acquire(Priority.COMMAND, max_wait=0)
+    assert limiter.used() == 100
+    with pytest.raises(DepotFinityRateLimitError) as err:
+        await limiter.acquire(Priority.COMMAND, max_wait=0)
+    assert err.value.retry_after == pytest.approx(301.0)
+    assert time.sleeping == 0
+
+
+async def test_slots_free_as_the_window_slides() -> None:
+    time = ManualTime()
+    limiter = _limiter(time, max_requests=3, window=10.0, command_reserve=0, safety_margin=0.0)
+    await limiter.acquire(Priority.POLL)
+    await time.advance(4)
+    await limiter.acquire(Priority.POLL)
+    await limiter.acquire(Priority.POLL)
+    assert limiter.next_slot_in(Priority.POLL) == pytest.approx(6.0)
+    await time.advance(6)
+    assert limiter.used() == 2
+    assert limiter.available(Priority.POLL) == 1
+
+
+async def test_poll_waits_for_a_slot() -> None:
+    time = ManualTime()
+    limiter = _limiter(time, max_requests=2, window=10.0, command_reserve=0, safety_margin=0.0)
+    await limiter.acquire(Priority.POLL)
+    await limiter.acquire(Priority.POLL)
+    waiter = asyncio.create_task(limiter.acquire(Priority.POLL))
+    await time.advance(0)
+    assert not waiter.done()
+    assert time.sleeping == 1
+    await time.advance(10)
+    slot = await waiter
+    assert slot.at == 10.0
+    assert limiter.used() == 1  # both old slots expired at t=10
+
+
+async def test_poll_with_max_wait_raises_instead_of_waiting() -> None:
+    time = ManualTime()
+    limiter = _limiter(time, max_requests=1, window=10.0, command_reserve=0, safety_margin=0.0)
+    await limiter.acquire(Priority.POLL)
+    with pytest.raises(DepotFinityRateLimitError) as err:
+        await limiter.acquire(Priority.POLL, max_wait=5)
+    assert err.value.retry_after == pytest.approx(10.0)
+    assert time.sleeping == 0
+
+
+async def test_commands_are_not_queued_behind_polls() -> None:
+    time = ManualTime()
+    limiter = _limiter(time, max_requests=5, window=60.0, command_reserve=2)
+    for _ in range(3):
+        await limiter.acquire(Priority.POLL)
+    polls = [asyncio.create_task(limiter.acquire(Priority.POLL)) for _ in range(4)]
+    await time.advance(0)
+    assert time.sleeping == 4
+    slot = await limiter.acquire(Priority.COMMAND, max_wait=0)
+    assert slot.priority is Priority.COMMAND
+    assert not any(poll.done() for poll in polls)
+    assert limiter.used() == 4
+    await time.advance(61)  # the three poll slots expire: three of the four waiters proceed
+    assert sum(poll.done() for poll in polls) == 3
+    await time.advance(61)
+    assert all(poll.done() for poll in polls)
+    await asyncio.gather(*polls)
+
+
+async def test_penalty_fails_commands_fast_with_the_remaining_time() -> None:
+    time = ManualTime()
+    limiter = _limiter(time)
+    limiter.penalize(90)
+    await time.advance(30)
+    assert limiter.blocked_for() == pytest.approx(60.0)
+    assert limiter.available(Priority.COMMAND) == 0
+    assert limiter.next_slot_in(Priority.COMMAND) == pytest.approx(60.0)
+    with pytest.raises(DepotFinityRateLimitError) as err:
+        await limiter.acquire(Priority.COMMAND, max_wait=0)
+    assert err.value.retry_after == pytest.approx(60.0)
+    # Polls do not wait minutes either.
+    with pytest.raises(DepotFinityRateLimitError):
+        await limiter.acquire(Priority.POLL)
+    assert limiter.used() == 0
+    # A shorter penalty does not shorten a running one.
+    limiter.penalize(1)
+    assert limiter.blocked_for() == pytest.approx(60.0)
+
+
+async def test_poll_waits_out_a_penalty_within_max_wait() -> None:
+    time = ManualTime()
+    limiter = _limiter(time)
+    limiter.penalize(5)
+    waiter = asyncio.create_task(limiter.acquire(Priority.POLL, max_wait=10))
+    await time.advance(0)
+    assert not waiter.done()
+    await time.advance(5)
+    await waiter
+    assert limiter.used() == 1
+    assert limiter.blocked_for() == 0.0
+
+
+async def test_release_counts_the_slot_from_the_end_of_the_request() -> None:
+    time = ManualTime()
+    limiter = _limiter(time, max_requests=1, window=10.0, command_reserve=0, safety_margin=0.0)
+    slot = await limiter.acquire(Priority.POLL)
+    await time.advance(3)
+    limiter.release(slot)
+    assert slot.at == 3.0
+    assert limiter.next_slot_in(Priority.POLL) == pytest.approx(10.0)
+
+
+def test_for_host_shares_one_limiter_per_host() -> None:
+    RequestLimiter.clear_registry()
+    first = RequestLimiter.for_host("api.eu.depot.emobility.io:443")
+    assert RequestLimiter.for_host("API.eu.depot.emobility.io:443") is first
+    assert RequestLimiter.for_host("api.us.depot.emobility.io:443") is not first
+    assert first.max_requests == 100
+    assert first.window == 300.0
+    assert first.command_reserve == 10
+    RequestLimiter.clear_registry()
+    assert RequestLimiter.for_host("api.eu.depot.emobility.io:443") is not first
+    RequestLimiter.clear_registry()
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"max_requests": 0}, {"command_reserve": 100}, {"command_reserve": -1}, {"window": 0}],
+)
+def test_invalid_settings_are_rejected(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="must"):
+        RequestLimiter(**kwargs)  # type: ignore[arg-type]

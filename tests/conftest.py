@@ -1,0 +1,128 @@
+"""Fixtures shared by the integration tests: a simulator on loopback and an entry for it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Generator
+from typing import Any
+from unittest.mock import PropertyMock, patch
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+# Import the integration before the hass fixture runs: the test plugin ships a
+# custom_components package of its own.
+import custom_components.depotfinity  # noqa: F401
+from custom_components.depotfinity.api import RequestLimiter
+from custom_components.depotfinity.const import (
+    CONF_API_URL,
+    CONF_AUTH_URL,
+    CONF_CHARGER_ID,
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    CONF_CONNECTORS,
+    CONF_GROUP_ID,
+    CONF_NAME,
+    CONF_REGION,
+    DOMAIN,
+    REGION_CUSTOM,
+    SUBENTRY_CHARGER,
+    SUBENTRY_GROUP,
+)
+from depotfinity_simulator import SimulatorConfig, SimulatorServer
+
+CLIENT_ID = "demo-client"
+CLIENT_SECRET = "demo-secret"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/depotfinity."""
+
+
+@pytest.fixture(autouse=True)
+def fresh_limiters() -> Generator[None]:
+    """Every test starts with an empty request budget per host."""
+    RequestLimiter.clear_registry()
+    yield
+    RequestLimiter.clear_registry()
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Create entities that are disabled by default as enabled."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
+@pytest.fixture
+def simulator_config() -> SimulatorConfig:
+    """A small deterministic depot: two chargers with two connectors, one group."""
+    return SimulatorConfig(
+        chargers=2,
+        connectors=2,
+        groups=1,
+        seed=7,
+        speed=0.0,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+    )
+
+
+@pytest.fixture
+async def simulator(
+    simulator_config: SimulatorConfig, socket_enabled: None
+) -> AsyncGenerator[SimulatorServer]:
+    """A DepotFinity simulator on a free loopback port.
+
+    Sockets are enabled for it; the test plugin still refuses connections to any
+    host but 127.0.0.1.
+    """
+    async with SimulatorServer(simulator_config) as server:
+        yield server
+
+
+def entry_data(server: SimulatorServer, secret: str = CLIENT_SECRET) -> dict[str, Any]:
+    """Config entry data pointing at a simulator."""
+    return {
+        CONF_CLIENT_ID: CLIENT_ID,
+        CONF_CLIENT_SECRET: secret,
+        CONF_REGION: REGION_CUSTOM,
+        CONF_API_URL: server.url,
+        CONF_AUTH_URL: server.url,
+    }
+
+
+@pytest.fixture
+def mock_config_entry(simulator: SimulatorServer) -> MockConfigEntry:
+    """An entry for the simulator's account with every charger and group."""
+    subentries: list[dict[str, Any]] = [
+        {
+            "data": {CONF_CHARGER_ID: cid, CONF_CONNECTORS: [1, 2], CONF_NAME: cid},
+            "subentry_id": f"sub_{cid}",
+            "subentry_type": SUBENTRY_CHARGER,
+            "title": cid,
+            "unique_id": cid,
+        }
+        for cid in simulator.sim.charger_ids
+    ]
+    subentries += [
+        {
+            "data": {CONF_GROUP_ID: gid, CONF_NAME: f"Group {n}"},
+            "subentry_id": f"sub_group_{n}",
+            "subentry_type": SUBENTRY_GROUP,
+            "title": f"Group {n}",
+            "unique_id": gid,
+        }
+        for n, gid in enumerate(simulator.sim.group_ids, start=1)
+    ]
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"DepotFinity {CLIENT_ID}",
+        unique_id=CLIENT_ID,
+        data=entry_data(simulator),
+        subentries_data=subentries,
+    )
