@@ -222,7 +222,7 @@ def take_samples(state: DepotState, now: float) -> None:
             fault = conn.fault or charger.fault
             parts.append(
                 make_sample(
-                    state.noise,
+                    state.next_jitter(),
                     power_w=conn.power_w,
                     offered_w=conn.offered_w,
                     energy_wh=conn.energy_wh,

@@ -123,7 +123,7 @@ def _sample_at(
             break
     cfg = state.config
     return make_sample(
-        state.noise,
+        state.next_jitter(),
         power_w=power,
         offered_w=cfg.max_power_w / cfg.connectors if power else 0.0,
         energy_wh=energy,
@@ -173,7 +173,6 @@ def build_state(cfg: SimulatorConfig, start: float) -> DepotState:
         sites={SITE_ID: default_prices(start)},
         rfid={f"{rng.getrandbits(32):08X}": True for _ in range(cfg.rfid_tags)},
         rng=rng,
-        noise=random.Random(f"{cfg.seed}/noise"),  # noqa: S311
         start=start,
         last_update=start,
         next_sample=start + cfg.sample_interval,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, NamedTuple
 
 AVAILABLE: Final = "Available"
 PREPARING: Final = "Preparing"
@@ -89,24 +89,23 @@ class Reservation:
     authorization_value: str
 
 
-@dataclass(slots=True, frozen=True)
-class ConnectorSample:
-    """Meter values of one connector at one sample time."""
+class ConnectorSample(NamedTuple):
+    """Meter values of one connector at one sample time.
+
+    Voltages and per-phase currents are derived from ``power_w`` and the ``jitter`` index
+    into a fixed noise table when they are queried.
+    """
 
     power_w: float
     offered_w: float
     energy_wh: float
-    currents: tuple[float, float, float]
-    current_offered: float
-    voltages_ln: tuple[float, float, float]
-    voltages_ll: tuple[float, float, float]
     temperature: float
     soc: float | None
     alarm: str
+    jitter: int
 
 
-@dataclass(slots=True, frozen=True)
-class ChargerSample:
+class ChargerSample(NamedTuple):
     """Meter values of all connectors of a charger at one sample time."""
 
     time: float

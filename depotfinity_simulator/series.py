@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 import math
+import random
 from typing import TYPE_CHECKING, Final
 
-from .model import NO_ERROR, ChargerSample, ConnectorSample
+from .model import ConnectorSample
 from .timefmt import format_ts
 
 if TYPE_CHECKING:
-    import random
+    from .model import ChargerSample
 
 NOMINAL_VOLTAGE: Final = 230.0
+SQRT3: Final = math.sqrt(3)
 LINE_PHASES: Final = ("L1", "L2", "L3")
 NEUTRAL_PHASES: Final = ("L1-N", "L2-N", "L3-N")
+#: Fixed table of noise values in [-1, 1) (cheap, deterministic jitter for samples).
+NOISE: Final = tuple(random.Random(261).uniform(-1.0, 1.0) for _ in range(1021))  # noqa: S311
 
 #: Measurand -> the phases it accepts (empty: no phase), per the API's mapping table.
 MEASURANDS: Final[dict[str, tuple[str, ...]]] = {
@@ -35,7 +39,7 @@ CONNECTOR_MEASURANDS: Final[dict[str, tuple[str, ...]]] = {**MEASURANDS, "SoC": 
 
 
 def make_sample(
-    noise: random.Random,
+    jitter: int,
     *,
     power_w: float,
     offered_w: float,
@@ -44,64 +48,44 @@ def make_sample(
     soc: float | None,
     alarm: str,
 ) -> ConnectorSample:
-    """Build a connector sample; voltages, currents and temperature are derived."""
-    voltages_ln = tuple(round(NOMINAL_VOLTAGE + noise.uniform(-2.0, 2.0), 1) for _ in range(3))
-    per_phase = power_w / (3 * NOMINAL_VOLTAGE)
-    currents = tuple(
-        round(per_phase * (1 + noise.uniform(-0.01, 0.01)), 1) if power_w > 0 else 0.0
-        for _ in range(3)
-    )
-    temperature = 22.0 + 18.0 * power_w / max_power_w + noise.uniform(-0.5, 0.5)
-    return ConnectorSample(
-        power_w=round(power_w, 1),
-        offered_w=round(offered_w, 1),
-        energy_wh=energy_wh,
-        currents=(currents[0], currents[1], currents[2]),
-        current_offered=round(offered_w / (3 * NOMINAL_VOLTAGE), 1),
-        voltages_ln=(voltages_ln[0], voltages_ln[1], voltages_ln[2]),
-        voltages_ll=(
-            round(voltages_ln[0] * math.sqrt(3), 1),
-            round(voltages_ln[1] * math.sqrt(3), 1),
-            round(voltages_ln[2] * math.sqrt(3), 1),
-        ),
-        temperature=round(temperature, 1),
-        soc=None if soc is None else round(soc, 1),
-        alarm=alarm,
-    )
+    """Build a connector sample; ``jitter`` selects its noise values."""
+    jitter %= len(NOISE)
+    temperature = 22.0 + 18.0 * power_w / max_power_w + 0.5 * NOISE[jitter]
+    return ConnectorSample(power_w, offered_w, energy_wh, temperature, soc, alarm, jitter)
 
 
-def aggregate(sample: ChargerSample) -> ConnectorSample:
-    """Combine the connectors of a charger sample into charger-level values."""
-    parts = sample.connectors
-    first = parts[0]
-    return ConnectorSample(
-        power_w=round(sum(p.power_w for p in parts), 1),
-        offered_w=round(sum(p.offered_w for p in parts), 1),
-        energy_wh=sum(p.energy_wh for p in parts),
-        currents=(
-            round(sum(p.currents[0] for p in parts), 1),
-            round(sum(p.currents[1] for p in parts), 1),
-            round(sum(p.currents[2] for p in parts), 1),
-        ),
-        current_offered=round(sum(p.current_offered for p in parts), 1),
-        voltages_ln=first.voltages_ln,
-        voltages_ll=first.voltages_ll,
-        temperature=max(p.temperature for p in parts),
-        soc=None,
-        alarm=sample.alarm,
-    )
+def _noise(sample: ConnectorSample, offset: int) -> float:
+    return NOISE[(sample.jitter + offset) % len(NOISE)]
+
+
+def voltage_ln(sample: ConnectorSample, index: int) -> float:
+    """Return the line-to-neutral voltage of phase ``index`` (0-2)."""
+    return NOMINAL_VOLTAGE + 2.0 * _noise(sample, 1 + index)
+
+
+def current(sample: ConnectorSample, index: int) -> float:
+    """Return the import current of phase ``index`` (0-2)."""
+    if sample.power_w <= 0:
+        return 0.0
+    return sample.power_w / (3 * NOMINAL_VOLTAGE) * (1 + 0.01 * _noise(sample, 4 + index))
 
 
 def _phase_index(phase: str | None) -> int:
     return int(phase[1]) - 1 if phase else 0
 
 
-def sample_value(sample: ConnectorSample, measurand: str, phase: str | None) -> str | None:
-    """Return the value of ``measurand`` (a string) or ``None`` when there is none.
+def _voltage(sample: ConnectorSample, phase: str | None) -> float:
+    index = _phase_index(phase)
+    if phase is None or phase.endswith("-N"):
+        return voltage_ln(sample, index)
+    return voltage_ln(sample, index) * SQRT3
+
+
+def connector_value(sample: ConnectorSample, measurand: str, phase: str | None) -> str | None:
+    """Return a connector's value of ``measurand`` as a string (``None``: no value).
 
     A phased measurand queried without ``phase`` reports phase L1 (L1-N for Voltage).
     """
-    index = _phase_index(phase)
     match measurand:
         case "ActivePowerImport":
             return f"{sample.power_w:.1f}"
@@ -112,19 +96,41 @@ def sample_value(sample: ConnectorSample, measurand: str, phase: str | None) -> 
         case "ActivePowerExport" | "ActiveEnergyExport" | "CurrentExport":
             return "0.0"
         case "CurrentImport":
-            return f"{sample.currents[index]:.1f}"
+            return f"{current(sample, _phase_index(phase)):.1f}"
         case "CurrentOffered":
-            return f"{sample.current_offered:.1f}"
+            return f"{sample.offered_w / (3 * NOMINAL_VOLTAGE):.1f}"
         case "Voltage":
-            if phase is None or phase.endswith("-N"):
-                return f"{sample.voltages_ln[index]:.1f}"
-            return f"{sample.voltages_ll[index]:.1f}"
+            return f"{_voltage(sample, phase):.1f}"
         case "Temperature":
             return f"{sample.temperature:.1f}"
         case "AlarmCode":
-            return sample.alarm or NO_ERROR
+            return sample.alarm
         case _:  # "SoC"
             return None if sample.soc is None else f"{sample.soc:.1f}"
+
+
+def charger_value(sample: ChargerSample, measurand: str, phase: str | None) -> str:
+    """Return a charger's value: sums of power, energy and current over its connectors."""
+    parts = sample.connectors
+    match measurand:
+        case "ActivePowerImport":
+            return f"{sum(p.power_w for p in parts):.1f}"
+        case "PowerOffered":
+            return f"{sum(p.offered_w for p in parts):.1f}"
+        case "ActiveEnergyImport":
+            return f"{sum(p.energy_wh for p in parts):.1f}"
+        case "CurrentImport":
+            return f"{sum(current(p, _phase_index(phase)) for p in parts):.1f}"
+        case "CurrentOffered":
+            return f"{sum(p.offered_w for p in parts) / (3 * NOMINAL_VOLTAGE):.1f}"
+        case "Temperature":
+            return f"{max(p.temperature for p in parts):.1f}"
+        case "AlarmCode":
+            return sample.alarm
+        case _:  # Voltage (shared by the connectors), export measurands (always zero)
+            value = connector_value(parts[0], measurand, phase)
+            assert value is not None
+            return value
 
 
 def query(
@@ -138,14 +144,12 @@ def query(
 ) -> list[dict[str, str]]:
     """Return ``TimeSeriesData`` items with ``start <= time <= end``, oldest first."""
     times = [s.time for s in samples]
-    lo = bisect_left(times, start)
-    hi = bisect_right(times, end)
     items: list[dict[str, str]] = []
-    for sample in samples[lo:hi]:
-        values = (
-            aggregate(sample) if connector_index is None else sample.connectors[connector_index]
-        )
-        value = sample_value(values, measurand, phase)
+    for sample in samples[bisect_left(times, start) : bisect_right(times, end)]:
+        if connector_index is None:
+            value: str | None = charger_value(sample, measurand, phase)
+        else:
+            value = connector_value(sample.connectors[connector_index], measurand, phase)
         if value is not None:
             items.append({"timeStamp": format_ts(sample.time), "value": value})
     return items

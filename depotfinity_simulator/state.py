@@ -22,13 +22,18 @@ class DepotState:
     sites: dict[str, list[PriceBlock]]
     rfid: dict[str, bool]
     rng: random.Random
-    noise: random.Random
     start: float
     last_update: float
     next_sample: float
     transactions: dict[int, Transaction] = field(default_factory=dict)
     next_transaction_id: int = 100_001
     vehicle_counter: int = 0
+    jitter: int = 0
+
+    def next_jitter(self) -> int:
+        """Return the noise index for the next sample."""
+        self.jitter += 7
+        return self.jitter
 
     def group_of(self, charger: Charger) -> ChargerGroup | None:
         """Return the group that ``charger`` belongs to, if any."""

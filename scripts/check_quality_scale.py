@@ -164,6 +164,10 @@ SETUP_EXCEPTIONS: Final = frozenset(
 TRANSLATABLE_EXCEPTIONS: Final = frozenset(
     {"HomeAssistantError", "ServiceValidationError", "UpdateFailed"} | SETUP_EXCEPTIONS
 )
+# Calls that subscribe a callback; dynamic-devices wants one whose callback adds entities.
+LISTENER_CALLS: Final = frozenset(
+    {"async_add_listener", "add_update_listener", "async_dispatcher_connect", "async_listen"}
+)
 DISCOVERY_KEYS: Final = ("bluetooth", "dhcp", "homekit", "mqtt", "ssdp", "usb", "zeroconf")
 BRAND_SIZES: Final = {"icon.png": (256, 256), "icon@2x.png": (512, 512)}
 PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
@@ -1179,8 +1183,8 @@ def check_repair_issues(integ: Integration) -> list[str]:
 
 @check("dynamic-devices")
 def check_dynamic_devices(integ: Integration) -> list[str]:
-    """Heuristic: a coordinator listener adds entities for new devices."""
-    listens = any(_call_name(call) == "async_add_listener" for _mod, call in integ.calls())
+    """Heuristic: a listener (coordinator, entry update, dispatcher) adds new entities."""
+    listens = any(_call_name(call) in LISTENER_CALLS for _mod, call in integ.calls())
     adds_later = False
     for _mod, node in integ.walk():
         if not isinstance(node, FUNCTION_NODES):
@@ -1195,7 +1199,11 @@ def check_dynamic_devices(integ: Integration) -> list[str]:
                 adds_later = True
     if listens and adds_later:
         return []
-    return ["no coordinator listener (async_add_listener + nested add_entities) adds new devices"]
+    reason = (
+        "no listener (coordinator, entry update or dispatcher) with a nested "
+        "add_entities call adds entities for new devices"
+    )
+    return [reason]
 
 
 @check("stale-devices")

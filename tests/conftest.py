@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
+from datetime import UTC, datetime
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 # Import the integration before the hass fixture runs: the test plugin ships a
 # custom_components package of its own.
@@ -32,6 +36,9 @@ from depotfinity_simulator import SimulatorConfig, SimulatorServer
 
 CLIENT_ID = "demo-client"
 CLIENT_SECRET = "demo-secret"
+# The simulated depot and Home Assistant share this start time, so snapshots
+# are the same on every run.
+START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +52,12 @@ def fresh_limiters() -> Generator[None]:
     RequestLimiter.clear_registry()
     yield
     RequestLimiter.clear_registry()
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots in Home Assistant's format (ids and times replaced), under snapshots/."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture
@@ -67,9 +80,17 @@ def simulator_config() -> SimulatorConfig:
         groups=1,
         seed=7,
         speed=0.0,
+        start=START,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
     )
+
+
+@pytest.fixture
+def start_time(freezer: FrozenDateTimeFactory) -> datetime:
+    """Home Assistant's clock, frozen at the simulator's start."""
+    freezer.move_to(START)
+    return START
 
 
 @pytest.fixture

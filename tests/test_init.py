@@ -40,10 +40,10 @@ async def test_auth_failure_starts_reauth(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """A refused client secret stops setup and asks the user for a new one."""
+    mock_config_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(
         mock_config_entry, data={**mock_config_entry.data, CONF_CLIENT_SECRET: "wrong"}
     )
-    mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR

@@ -84,7 +84,9 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> dict[str,
                     config_entry_id=entry.entry_id,
                     config_subentry_id=subentry.subentry_id,
                     identifiers={connector_identifier(entry, charger_id, connector_id)},
-                    name=f"{name} connector {connector_id}",
+                    # Shown after the charger's name: "Bay 3 Connector 1".
+                    translation_key="connector",
+                    translation_placeholders={"connector": str(connector_id)},
                     parent_device_id=device.id,
                 )
         elif subentry.subentry_type == SUBENTRY_GROUP:

@@ -26,20 +26,33 @@ class _Clock(Protocol):
     def advance(self, seconds: float) -> None: ...
 
 
-def virtual_sleep(clock: _Clock) -> Callable[[float], Awaitable[None]]:
+def virtual_sleep(
+    clock: _Clock, idle: Callable[[], bool] = lambda: True
+) -> Callable[[float], Awaitable[None]]:
     """A limiter ``sleep`` that advances the virtual clock instead of waiting.
 
     Concurrent sleepers compute their wake-up time when they start sleeping, so the clock moves
-    to the latest of those times once, not by the sum of all delays.
+    to the latest of those times once, not by the sum of all delays. Virtual time only moves
+    once ``idle()`` (no request in flight), as real time would not pass during a request either.
     """
 
     async def sleep(delay: float) -> None:
         target = clock.monotonic() + delay
         await asyncio.sleep(0)
+        while not idle():
+            await asyncio.sleep(0.001)
         if (late := target - clock.monotonic()) > 0:
             clock.advance(late)
 
     return sleep
+
+
+def virtual_limiter(clock: _Clock, **kwargs: Any) -> RequestLimiter:
+    """A limiter on the virtual clock whose sleeps advance it (once no request is in flight)."""
+    holder: list[RequestLimiter] = []
+    sleep = virtual_sleep(clock, lambda: holder[0].in_flight() == 0)
+    holder.append(RequestLimiter(clock=clock.monotonic, sleep=sleep, **kwargs))
+    return holder[0]
 
 
 @pytest.fixture
@@ -81,10 +94,8 @@ def make_client(
         kwargs.setdefault("api_url", server.url)
         kwargs.setdefault("auth_url", server.url)
         kwargs.setdefault("clock", server.clock.monotonic)
-        kwargs.setdefault(
-            "limiter",
-            RequestLimiter(clock=server.clock.monotonic, sleep=virtual_sleep(server.clock)),
-        )
+        if "limiter" not in kwargs:
+            kwargs["limiter"] = virtual_limiter(server.clock)
         return DepotFinityClient(session, client_id, client_secret, **kwargs)
 
     return make

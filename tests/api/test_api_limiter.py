@@ -46,6 +46,11 @@ def _limiter(time: ManualTime, **kwargs: float) -> RequestLimiter:
     return RequestLimiter(clock=time.clock, sleep=time.sleep, **kwargs)  # type: ignore[arg-type]
 
 
+async def _done(limiter: RequestLimiter, priority: Priority = Priority.POLL) -> None:
+    """Acquire a slot for a request that finishes at once (as the client does)."""
+    limiter.release(await limiter.acquire(priority))
+
+
 async def test_polls_stop_at_the_command_reserve() -> None:
     time = ManualTime()
     limiter = _limiter(time)
@@ -79,10 +84,10 @@ async def test_commands_use_the_whole_window_then_fail_fast() -> None:
 async def test_slots_free_as_the_window_slides() -> None:
     time = ManualTime()
     limiter = _limiter(time, max_requests=3, window=10.0, command_reserve=0, safety_margin=0.0)
-    await limiter.acquire(Priority.POLL)
+    await _done(limiter)
     await time.advance(4)
-    await limiter.acquire(Priority.POLL)
-    await limiter.acquire(Priority.POLL)
+    await _done(limiter)
+    await _done(limiter)
     assert limiter.next_slot_in(Priority.POLL) == pytest.approx(6.0)
     await time.advance(6)
     assert limiter.used() == 2
@@ -92,8 +97,8 @@ async def test_slots_free_as_the_window_slides() -> None:
 async def test_poll_waits_for_a_slot() -> None:
     time = ManualTime()
     limiter = _limiter(time, max_requests=2, window=10.0, command_reserve=0, safety_margin=0.0)
-    await limiter.acquire(Priority.POLL)
-    await limiter.acquire(Priority.POLL)
+    await _done(limiter)
+    await _done(limiter)
     waiter = asyncio.create_task(limiter.acquire(Priority.POLL))
     await time.advance(0)
     assert not waiter.done()
@@ -118,7 +123,7 @@ async def test_commands_are_not_queued_behind_polls() -> None:
     time = ManualTime()
     limiter = _limiter(time, max_requests=5, window=60.0, command_reserve=2)
     for _ in range(3):
-        await limiter.acquire(Priority.POLL)
+        await _done(limiter)
     polls = [asyncio.create_task(limiter.acquire(Priority.POLL)) for _ in range(4)]
     await time.advance(0)
     assert time.sleeping == 4
@@ -126,8 +131,12 @@ async def test_commands_are_not_queued_behind_polls() -> None:
     assert slot.priority is Priority.COMMAND
     assert not any(poll.done() for poll in polls)
     assert limiter.used() == 4
+    limiter.release(slot)
     await time.advance(61)  # the three poll slots expire: three of the four waiters proceed
     assert sum(poll.done() for poll in polls) == 3
+    for poll in polls:
+        if poll.done():
+            limiter.release(poll.result())
     await time.advance(61)
     assert all(poll.done() for poll in polls)
     await asyncio.gather(*polls)
@@ -174,6 +183,35 @@ async def test_release_counts_the_slot_from_the_end_of_the_request() -> None:
     limiter.release(slot)
     assert slot.at == 3.0
     assert limiter.next_slot_in(Priority.POLL) == pytest.approx(10.0)
+
+
+async def test_in_flight_slots_do_not_expire_until_released() -> None:
+    time = ManualTime()
+    limiter = _limiter(time, max_requests=2, window=10.0, command_reserve=0, safety_margin=0.0)
+    slow = await limiter.acquire(Priority.POLL)
+    await _done(limiter)
+    assert limiter.in_flight() == 1
+    await time.advance(10)
+    # The finished request's slot expired; the one still in flight is counted from now.
+    assert limiter.used() == 1
+    assert limiter.next_slot_in(Priority.POLL) == 0.0
+    await _done(limiter)
+    assert limiter.next_slot_in(Priority.POLL) == pytest.approx(10.0)
+    await time.advance(5)
+    limiter.release(slow)
+    assert limiter.in_flight() == 0
+    assert slow.at == 15.0
+
+
+async def test_a_slot_never_released_is_dropped_after_two_windows() -> None:
+    time = ManualTime()
+    limiter = _limiter(time, max_requests=1, window=10.0, command_reserve=0, safety_margin=0.0)
+    await limiter.acquire(Priority.POLL)
+    await time.advance(10)
+    assert limiter.in_flight() == 0
+    assert limiter.used() == 1
+    await time.advance(10)
+    assert limiter.used() == 0
 
 
 def test_for_host_shares_one_limiter_per_host() -> None:

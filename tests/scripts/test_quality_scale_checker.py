@@ -819,7 +819,7 @@ VIOLATIONS: dict[str, tuple[str, Callable[[Files], None], str]] = {
         _replace(
             "sensor.py", "entry.async_on_unload(coordinator.async_add_listener(_add_new))", ""
         ),
-        "no coordinator listener",
+        "no listener (coordinator, entry update or dispatcher)",
     ),
     "stale-devices-missing": (
         "stale-devices",

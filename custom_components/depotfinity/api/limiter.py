@@ -38,14 +38,19 @@ class Priority(StrEnum):
 
 
 class RequestSlot:
-    """One used slot of the window (returned by :meth:`RequestLimiter.acquire`)."""
+    """One used slot of the window (returned by :meth:`RequestLimiter.acquire`).
 
-    __slots__ = ("at", "priority")
+    Until it is released the request is in flight: the server may count it at any moment, so
+    the slot cannot start to expire (for at most one window, in case a caller never releases).
+    """
+
+    __slots__ = ("at", "priority", "released")
 
     def __init__(self, at: float, priority: Priority) -> None:
         """Record when the slot was taken."""
         self.at = at
         self.priority = priority
+        self.released = False
 
 
 class RequestLimiter:
@@ -99,14 +104,26 @@ class RequestLimiter:
             return self.max_requests
         return self.max_requests - self.command_reserve
 
+    def _counted_from(self, slot: RequestSlot, now: float) -> float:
+        """When the window of ``slot`` starts (in-flight slots: now, capped at one window)."""
+        if slot.released:
+            return slot.at
+        return max(slot.at, min(now, slot.at + self.window))
+
     def _purge(self, now: float) -> None:
         horizon = self.window + self.safety_margin
-        self._slots = [slot for slot in self._slots if slot.at + horizon > now]
+        self._slots = [s for s in self._slots if self._counted_from(s, now) + horizon > now]
 
     def used(self) -> int:
-        """Number of slots used in the current window."""
+        """Number of slots used in the current window (including requests in flight)."""
         self._purge(self._clock())
         return len(self._slots)
+
+    def in_flight(self) -> int:
+        """Number of acquired slots not yet released."""
+        now = self._clock()
+        self._purge(now)
+        return sum(1 for s in self._slots if not s.released and now < s.at + self.window)
 
     def blocked_for(self) -> float:
         """Seconds left of a penalty set by :meth:`penalize` (0 if none)."""
@@ -129,7 +146,7 @@ class RequestLimiter:
         excess = len(self._slots) - capacity
         if excess < 0:
             return 0.0
-        ordered = sorted(slot.at for slot in self._slots)
+        ordered = sorted(self._counted_from(slot, now) for slot in self._slots)
         return ordered[excess] + self.window + self.safety_margin - now
 
     # ------------------------------------------------------------------ use
@@ -171,6 +188,7 @@ class RequestLimiter:
     def release(self, slot: RequestSlot) -> None:
         """Mark a request as finished: its slot counts from now (the server saw it by then)."""
         slot.at = max(slot.at, self._clock())
+        slot.released = True
 
     def penalize(self, retry_after: float) -> None:
         """Block new requests for ``retry_after`` seconds (after a server 429/503)."""

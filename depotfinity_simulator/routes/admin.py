@@ -1,0 +1,224 @@
+"""Admin API under ``/_admin/`` for demos and tests (no auth, not rate-limited, not counted)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from depotfinity_simulator.config import PACKAGES
+from depotfinity_simulator.errors import ApiError, InvalidPayloadError
+
+from .common import get_sim, number, parse_int, read_object
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+routes = web.RouteTableDef()
+OK: dict[str, Any] = {"ok": True}
+
+
+def _admin_errors(
+    handler: Callable[[web.Request], Awaitable[web.Response]],
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """Map ``ValueError`` (bad ids, bad states, bad values) to 400."""
+
+    async def wrapped(request: web.Request) -> web.Response:
+        try:
+            return await handler(request)
+        except ApiError:
+            raise
+        except ValueError as err:
+            raise ApiError(400, {"message": str(err)}) from err
+
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+def _string(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise InvalidPayloadError
+    return value
+
+
+def _optional_int(body: dict[str, Any], key: str) -> int | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidPayloadError
+    return value
+
+
+def _optional_number(body: dict[str, Any], key: str) -> float | None:
+    value = body.get(key)
+    return None if value is None else number(value, minimum=0.0)
+
+
+@routes.get("/_admin/state", name="admin:state")
+async def state(request: web.Request) -> web.Response:
+    """Return a snapshot of the depot."""
+    return web.json_response(get_sim(request).snapshot())
+
+
+@routes.get("/_admin/stats", name="admin:stats")
+async def stats(request: web.Request) -> web.Response:
+    """Return the request counters."""
+    return web.json_response(get_sim(request).stats.as_dict())
+
+
+@routes.post("/_admin/reset", name="admin:reset")
+async def reset(request: web.Request) -> web.Response:
+    """Rebuild the depot from its configuration."""
+    get_sim(request).reset()
+    return web.json_response(OK)
+
+
+@routes.post("/_admin/clock/advance", name="admin:advance")
+@_admin_errors
+async def advance(request: web.Request) -> web.Response:
+    """Advance the virtual clock by ``seconds``."""
+    sim = get_sim(request)
+    body = await read_object(request)
+    sim.clock.advance(number(body.get("seconds"), minimum=0.0))
+    return web.json_response({"ok": True, "time": sim.clock.now().isoformat()})
+
+
+@routes.post("/_admin/faults", name="admin:inject_fault")
+@_admin_errors
+async def inject_fault(request: web.Request) -> web.Response:
+    """Fault a charger or one of its connectors."""
+    sim = get_sim(request)
+    body = await read_object(request)
+    sim.inject_fault(
+        _string(body, "charger_id"),
+        _optional_int(body, "connector_id"),
+        error_code=body.get("error_code") or "GroundFailure",
+        vendor_error_code=body.get("vendor_error_code") or "E42",
+        duration=_optional_number(body, "duration"),
+    )
+    return web.json_response(OK)
+
+
+@routes.delete("/_admin/faults/{charger_id}", name="admin:clear_fault")
+@_admin_errors
+async def clear_fault(request: web.Request) -> web.Response:
+    """Clear the faults of a charger (or of ``?connector_id=``)."""
+    sim = get_sim(request)
+    raw = request.query.get("connector_id")
+    sim.clear_fault(request.match_info["charger_id"], None if raw is None else parse_int(raw))
+    return web.json_response(OK)
+
+
+@routes.post("/_admin/http-faults", name="admin:http_faults")
+@_admin_errors
+async def http_faults(request: web.Request) -> web.Response:
+    """Queue HTTP faults for the next API requests."""
+    sim = get_sim(request)
+    body = await read_object(request)
+    prefix = body.get("path_prefix")
+    if prefix is not None and not isinstance(prefix, str):
+        raise InvalidPayloadError
+    sim.faults.queue(
+        kind=_string(body, "kind"),
+        count=_optional_int(body, "count") or 1,
+        path_prefix=prefix,
+        retry_after=_optional_int(body, "retry_after") or 1,
+    )
+    return web.json_response(OK)
+
+
+@routes.post("/_admin/maintenance", name="admin:maintenance")
+@_admin_errors
+async def maintenance(request: web.Request) -> web.Response:
+    """Open a maintenance window of ``duration`` virtual seconds (default 90)."""
+    sim = get_sim(request)
+    body = await read_object(request)
+    duration = _optional_number(body, "duration")
+    sim.faults.maintenance(90.0 if duration is None else duration)
+    return web.json_response(OK)
+
+
+@routes.post("/_admin/latency", name="admin:latency")
+@_admin_errors
+async def latency(request: web.Request) -> web.Response:
+    """Add ``seconds`` of real latency to each API request."""
+    sim = get_sim(request)
+    body = await read_object(request)
+    sim.faults.latency = number(body.get("seconds"), minimum=0.0)
+    return web.json_response(OK)
+
+
+@routes.post("/_admin/package", name="admin:package")
+@_admin_errors
+async def package(request: web.Request) -> web.Response:
+    """Switch the subscription package (basic, advanced or premium)."""
+    sim = get_sim(request)
+    body = await read_object(request)
+    name = _string(body, "package")
+    if name not in PACKAGES:
+        raise ValueError(f"package must be one of {', '.join(PACKAGES)}")
+    sim.package = name
+    return web.json_response(OK)
+
+
+@routes.post("/_admin/plug-in", name="admin:plug_in")
+@_admin_errors
+async def plug_in(request: web.Request) -> web.Response:
+    """Plug a vehicle into a connector (optional ``soc``, ``target_soc``, ``id_tag``)."""
+    sim = get_sim(request)
+    body = await read_object(request)
+    connector_id = _optional_int(body, "connector_id")
+    tag = body.get("id_tag")
+    if connector_id is None or (tag is not None and not isinstance(tag, str)):
+        raise InvalidPayloadError
+    sim.plug_in(
+        _string(body, "charger_id"),
+        connector_id,
+        soc=_optional_number(body, "soc"),
+        target_soc=_optional_number(body, "target_soc"),
+        id_tag=tag,
+    )
+    return web.json_response(OK)
+
+
+@routes.post("/_admin/unplug", name="admin:unplug")
+@_admin_errors
+async def unplug(request: web.Request) -> web.Response:
+    """Unplug the vehicle from a connector."""
+    sim = get_sim(request)
+    body = await read_object(request)
+    connector_id = _optional_int(body, "connector_id")
+    if connector_id is None:
+        raise InvalidPayloadError
+    sim.unplug(_string(body, "charger_id"), connector_id)
+    return web.json_response(OK)
+
+
+@routes.post("/_admin/status-override", name="admin:status_override")
+@_admin_errors
+async def status_override(request: web.Request) -> web.Response:
+    """Report a verbatim status for a charger or connector (``status: null`` removes it)."""
+    sim = get_sim(request)
+    body = await read_object(request)
+    status = body.get("status")
+    if status is not None and not isinstance(status, str):
+        raise InvalidPayloadError
+    sim.set_status_override(
+        _string(body, "charger_id"), _optional_int(body, "connector_id"), status=status
+    )
+    return web.json_response(OK)
+
+
+@routes.post("/_admin/charger-enabled", name="admin:charger_enabled")
+@_admin_errors
+async def charger_enabled(request: web.Request) -> web.Response:
+    """Enable or disable a charger (``enabled``: true/false)."""
+    sim = get_sim(request)
+    body = await read_object(request)
+    enabled = body.get("enabled")
+    if not isinstance(enabled, bool):
+        raise InvalidPayloadError
+    sim.set_charger_enabled(_string(body, "charger_id"), enabled)
+    return web.json_response(OK)

@@ -1,0 +1,49 @@
+"""Helpers for the integration tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.depotfinity.coordinator import DepotFinityCoordinator
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> DepotFinityCoordinator:
+    """Add and set up an entry; return its coordinator."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator: DepotFinityCoordinator = entry.runtime_data.coordinator
+    return coordinator
+
+
+async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    """Let Home Assistant's time pass and run what became due."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    # Scheduled coordinator refreshes run as background tasks.
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def poll_until_idle(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    coordinator: DepotFinityCoordinator,
+    max_ticks: int = 200,
+) -> int:
+    """Tick until every job has run once and nothing is due; return the ticks used."""
+    for count in range(1, max_ticks + 1):
+        interval = coordinator.update_interval
+        assert interval is not None
+        # The coordinator adds a fraction of a second of jitter to its schedule.
+        await tick(hass, freezer, interval.total_seconds() + 0.5)
+        due = coordinator.planner.next_due_in()
+        if due is not None and due > 0:
+            return count
+    raise AssertionError("the planner never went idle")
