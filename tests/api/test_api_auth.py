@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,7 +12,11 @@ from custom_components.depotfinity.api import (
     DepotFinityAuthenticationError,
     DepotFinityClient,
 )
-from depotfinity_simulator import SimulatorServer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from depotfinity_simulator import SimulatorServer
 
 
 async def test_authenticate_fetches_one_token(

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
 from custom_components.depotfinity.api import (
     DepotFinityClient,
+    DepotFinityCommandRejectedError,
     DepotFinityNotFoundError,
+    DepotFinityPackageError,
     DepotFinityRateLimitError,
     DepotFinityResponseError,
     DepotFinityServerError,
     DepotFinityTimeoutError,
     DepotFinityUnavailableError,
     DepotFinityValidationError,
+    PowerLimitWindow,
+    PriceBlock,
     Priority,
 )
 from depotfinity_simulator import SimulatorConfig, SimulatorServer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 async def test_404_unknown_charger(server: SimulatorServer, client: DepotFinityClient) -> None:
@@ -116,3 +124,92 @@ async def test_gateway_timeout_is_unavailable(
     with pytest.raises(DepotFinityUnavailableError) as err:
         await client.get_charger_status(server.sim.charger_ids[0])
     assert err.value.status == 504
+
+
+async def test_400_rejected_command_keeps_the_chargers_message(
+    server: SimulatorServer, client: DepotFinityClient
+) -> None:
+    charger = server.sim.charger_ids[0]
+    server.sim.inject_fault(charger, 1)
+    with pytest.raises(DepotFinityCommandRejectedError) as err:
+        await client.start_charging(charger, 1, server.sim.rfid_tags[0])
+    assert err.value.status == 400
+    assert err.value.message == "Operation denied: Rejected by the charger."
+    # A stop on an idle connector is rejected too.
+    with pytest.raises(DepotFinityCommandRejectedError):
+        await client.stop_charging(charger, 2)
+
+
+async def test_400_invalid_payloads(server: SimulatorServer, client: DepotFinityClient) -> None:
+    charger = server.sim.charger_ids[0]
+    with pytest.raises(DepotFinityValidationError) as err:
+        await client.send_remote_command(charger, "rebootEverything", connector_id=1)
+    assert not isinstance(err.value, DepotFinityCommandRejectedError)
+    assert err.value.message == "Operation denied: Invalid Payload."
+    with pytest.raises(DepotFinityValidationError):
+        await client.import_rfids(["not-hex!"])
+    now = server.clock.now()
+    with pytest.raises(DepotFinityValidationError):
+        await client.add_reservation(charger, 1, now + timedelta(hours=2), now, "89C4704A")
+    group = server.sim.group_ids[0]
+    with pytest.raises(DepotFinityValidationError):
+        await client.set_external_power_limit(
+            group, [PowerLimitWindow(now, now + timedelta(hours=1), -5)]
+        )
+    with pytest.raises(DepotFinityValidationError):
+        await client.set_energy_prices(server.sim.site_ids[0], [PriceBlock("x", 0, 1.0)])
+    with pytest.raises(DepotFinityValidationError):
+        await client.get_time_series(charger, "NoSuchMeasurand")
+
+
+async def test_overlapping_reservation_is_rejected(
+    server: SimulatorServer, client: DepotFinityClient
+) -> None:
+    charger = server.sim.charger_ids[0]
+    start = server.clock.now() + timedelta(hours=1)
+    await client.add_reservation(charger, 1, start, start + timedelta(hours=1), "89C4704A")
+    with pytest.raises(DepotFinityValidationError) as err:
+        await client.add_reservation(
+            charger, 1, start + timedelta(minutes=30), start + timedelta(hours=2), "59170C5D"
+        )
+    assert "overlaps" in (err.value.message or "")
+
+
+async def test_404s_on_every_group(server: SimulatorServer, client: DepotFinityClient) -> None:
+    with pytest.raises(DepotFinityNotFoundError) as err:
+        await client.start_charging("CH-99", 1, "89C4704A")
+    assert err.value.message == "Operation denied: Charger not found."
+    with pytest.raises(DepotFinityNotFoundError):
+        await client.force_terminate("CH-99")
+    with pytest.raises(DepotFinityNotFoundError):
+        await client.set_rfid_enabled("ABCDEF12", True)
+    with pytest.raises(DepotFinityNotFoundError):
+        await client.cancel_reservation(server.sim.charger_ids[0], 1, "no-such-reservation")
+    with pytest.raises(DepotFinityNotFoundError):
+        await client.get_transaction(999_999_999)
+    with pytest.raises(DepotFinityNotFoundError):
+        await client.get_energy_prices("no-such-site")
+    with pytest.raises(DepotFinityNotFoundError):
+        await client.set_external_power_limit("no-such-group", [])
+
+
+@pytest.mark.parametrize("sim_config", [SimulatorConfig(package="basic")])
+async def test_403_outside_the_package_names_the_api(
+    server: SimulatorServer, client: DepotFinityClient
+) -> None:
+    charger = server.sim.charger_ids[0]
+    assert (await client.get_charger_status(charger)).status  # Basic has Charger Status
+    cases = [
+        (client.start_charging(charger, 1, "89C4704A"), "Remote Commands"),
+        (client.import_rfids(["89C4704A"]), "RFID Management"),
+        (client.list_reservations(charger, 1), "Reservations"),
+        (client.list_charger_groups(), "Charger Control"),
+        (client.get_energy_prices("site"), "Virtual Power Plant"),
+    ]
+    for call, api in cases:
+        with pytest.raises(DepotFinityPackageError) as err:
+            await call
+        assert err.value.status == 403
+        assert err.value.api == api
+        assert err.value.message == "Forbidden"
+    assert server.sim.stats.token_requests == 1

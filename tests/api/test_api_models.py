@@ -375,7 +375,11 @@ def test_price_blocks_in_every_accepted_shape() -> None:
     assert PriceBlock.list_from({"PricesJsonStr": {"blocks": blocks}}) == expected
     assert PriceBlock.list_from({"PricesJsonStr": json.dumps({"blocks": blocks})}) == expected
     assert PriceBlock.list_from({"blocks": blocks}) == expected
-    assert expected[0].to_dict() == {"start": "2024-01-01T00:00:00Z", "duration": 60.0, "price": 0.25}
+    assert expected[0].to_dict() == {
+        "start": "2024-01-01T00:00:00Z",
+        "duration": 60.0,
+        "price": 0.25,
+    }
 
 
 @pytest.mark.parametrize(

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pytest
 
 from custom_components.depotfinity.api import (
     DepotFinityClient,
     DepotFinityRateLimitError,
     RequestLimiter,
 )
-from depotfinity_simulator import SimulatorServer
-
-import pytest
 
 from .conftest import virtual_limiter, virtual_sleep
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from depotfinity_simulator import SimulatorServer
 
 
 async def test_burst_of_150_requests_causes_no_429(

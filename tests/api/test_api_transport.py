@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 import json
 import socket
+from typing import TYPE_CHECKING, cast
 
-import aiohttp
 import pytest
+from yarl import URL
 
 from custom_components.depotfinity.api import (
     DepotFinityAuthenticationError,
@@ -27,6 +29,9 @@ from custom_components.depotfinity.api import (
 )
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, DROP, Stub
+
+if TYPE_CHECKING:
+    import aiohttp
 
 TOKEN = {"access_token": "stub-token", "expires_in": 3600, "token_type": "bearer"}
 
@@ -89,7 +94,7 @@ async def test_unknown_status_and_redirects_are_generic_errors(
 
 async def test_empty_success_body(stub: Stub, stub_client: DepotFinityClient) -> None:
     stub.api_replies = [(204, "", {})]
-    assert await stub_client.cancel_reservation("CH-01", 1, "r-1") is None
+    await stub_client.cancel_reservation("CH-01", 1, "r-1")
     assert stub.api_requests[0][0] == "DELETE"
     assert await stub_client.set_rfid_enabled("89C4704A", False) == ""
     result = await stub_client.force_terminate("CH-01")
@@ -100,7 +105,11 @@ async def test_empty_success_body(stub: Stub, stub_client: DepotFinityClient) ->
 async def test_wire_format_of_writes(stub: Stub, stub_client: DepotFinityClient) -> None:
     stub.api_replies = [(200, {"message": "ok", "reservationId": "r-9"}, {})]
     await stub_client.send_remote_command(
-        "CH-01", "unlockConnector", connector_id=2, id_tag="89C4704A", id_tag_type="RFID",
+        "CH-01",
+        "unlockConnector",
+        connector_id=2,
+        id_tag="89C4704A",
+        id_tag_type="RFID",
         extra={"type": "Hard"},
     )
     reservation = await stub_client.add_reservation(
@@ -166,7 +175,7 @@ async def test_query_parameters(stub: Stub, stub_client: DepotFinityClient) -> N
         page=3,
         limit=50,
     )
-    url = aiohttp.client.URL(stub.api_requests[0][1])
+    url = URL(stub.api_requests[0][1])
     assert url.path == "/v2/transactions"
     assert dict(url.query) == {
         "filterBy": "StartAt",
@@ -195,14 +204,19 @@ async def test_session_report_limit_is_clamped(stub: Stub, stub_client: DepotFin
     stub.api_replies = [(200, {"items": []}, {})]
     await stub_client.get_session_reports("CH-01", 1, limit=1)
     await stub_client.get_session_reports("CH-01", 1, limit=5000)
-    limits = [aiohttp.client.URL(path).query["limit"] for _, path, _ in stub.api_requests]
+    limits = [URL(path).query["limit"] for _, path, _ in stub.api_requests]
     assert limits == ["10", "2000"]
 
 
 async def test_token_response_variants(stub: Stub, session: aiohttp.ClientSession) -> None:
     clock = FakeClock()
     client = DepotFinityClient(
-        session, CLIENT_ID, CLIENT_SECRET, api_url=stub.url, auth_url=stub.url, clock=clock,
+        session,
+        CLIENT_ID,
+        CLIENT_SECRET,
+        api_url=stub.url,
+        auth_url=stub.url,
+        clock=clock,
         limiter=RequestLimiter(),
     )
     # No expires_in: 3600 s assumed; "Bearer" in any case is accepted.
@@ -249,8 +263,13 @@ async def test_token_errors(
 async def test_token_timeout(stub: Stub, session: aiohttp.ClientSession) -> None:
     stub.token_delay = 0.5
     client = DepotFinityClient(
-        session, CLIENT_ID, CLIENT_SECRET, api_url=stub.url, auth_url=stub.url,
-        request_timeout=0.05, limiter=RequestLimiter(),
+        session,
+        CLIENT_ID,
+        CLIENT_SECRET,
+        api_url=stub.url,
+        auth_url=stub.url,
+        request_timeout=0.05,
+        limiter=RequestLimiter(),
     )
     with pytest.raises(DepotFinityTimeoutError):
         await client.authenticate()
@@ -259,8 +278,6 @@ async def test_token_timeout(stub: Stub, session: aiohttp.ClientSession) -> None
 async def test_cancelled_token_fetch_lets_a_waiter_fetch(
     stub: Stub, stub_client: DepotFinityClient
 ) -> None:
-    import asyncio
-
     stub.token_delay = 0.05
     first = asyncio.create_task(stub_client.auth.get_token())
     await asyncio.sleep(0.01)
@@ -282,7 +299,11 @@ async def test_connection_errors(stub: Stub, session: aiohttp.ClientSession) -> 
         await auth_down.authenticate()
     assert err.value.status is None
     api_down = DepotFinityClient(
-        session, CLIENT_ID, CLIENT_SECRET, api_url=closed, auth_url=stub.url,
+        session,
+        CLIENT_ID,
+        CLIENT_SECRET,
+        api_url=closed,
+        auth_url=stub.url,
         limiter=RequestLimiter(),
     )
     with pytest.raises(DepotFinityConnectionError) as err:
@@ -309,8 +330,13 @@ async def test_dropped_connection_retries_reads_but_not_commands(
 async def test_command_timeout_is_not_retried(stub: Stub, session: aiohttp.ClientSession) -> None:
     stub.api_delay = 0.3
     client = DepotFinityClient(
-        session, CLIENT_ID, CLIENT_SECRET, api_url=stub.url, auth_url=stub.url,
-        request_timeout=0.1, limiter=RequestLimiter(),
+        session,
+        CLIENT_ID,
+        CLIENT_SECRET,
+        api_url=stub.url,
+        auth_url=stub.url,
+        request_timeout=0.1,
+        limiter=RequestLimiter(),
     )
     with pytest.raises(DepotFinityTimeoutError):
         await client.start_charging("CH-01", 1, "89C4704A")
@@ -320,23 +346,25 @@ async def test_command_timeout_is_not_retried(stub: Stub, session: aiohttp.Clien
 
 
 def test_region_urls_and_validation() -> None:
-    async def _noop() -> None: ...
-
-    session = object()
-    client = DepotFinityClient(session, "id", "secret", limiter=RequestLimiter())  # type: ignore[arg-type]
+    session = cast("aiohttp.ClientSession", object())  # never used: no request is sent
+    client = DepotFinityClient(session, "id", "secret", limiter=RequestLimiter())
     assert client.api_url == "https://api.eu.depot.emobility.io"
     assert client.auth_url == "https://clientapp-auth.eu.depot.emobility.io"
-    other = DepotFinityClient(session, "id", "secret", region="us")  # type: ignore[arg-type]
+    other = DepotFinityClient(session, "id", "secret", region="us")
     assert other.api_url == "https://api.us.depot.emobility.io"
     assert other.limiter is RequestLimiter.for_host("api.us.depot.emobility.io:443")
-    assert DepotFinityClient(session, "a", "b", region="us").limiter is other.limiter  # type: ignore[arg-type]
+    assert DepotFinityClient(session, "a", "b", region="us").limiter is other.limiter
     RequestLimiter.clear_registry()
     custom = DepotFinityClient(
-        session, "id", "secret", api_url="http://127.0.0.1:8080/", auth_url="http://127.0.0.1:9/",  # type: ignore[arg-type]
+        session,
+        "id",
+        "secret",
+        api_url="http://127.0.0.1:8080/",
+        auth_url="http://127.0.0.1:9/",
         region="not a region",
     )
     assert custom.api_url == "http://127.0.0.1:8080"
     assert custom.auth_url == "http://127.0.0.1:9"
     RequestLimiter.clear_registry()
     with pytest.raises(ValueError, match="region"):
-        DepotFinityClient(session, "id", "secret", region="eu.evil.example/")  # type: ignore[arg-type]
+        DepotFinityClient(session, "id", "secret", region="eu.evil.example/")

@@ -1,0 +1,154 @@
+"""Coordinator behaviour: rate limits, maintenance grace, packages, chargers that vanish."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.update_coordinator import UpdateFailed
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.depotfinity.api import ApiGroup
+from custom_components.depotfinity.const import DOMAIN
+from custom_components.depotfinity.repairs import package_issue_id
+from custom_components.depotfinity.scheduler import Job, JobKind
+from depotfinity_simulator import PACKAGES, ApiGroup as SimApiGroup, SimulatorServer
+
+from .helpers import poll_until_idle, setup_entry, tick
+
+pytestmark = pytest.mark.usefixtures("start_time")
+
+STATUS = "sensor.ch_01_connector_1_status"
+
+
+async def test_rate_limited_backs_off_as_told(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A 429 waits for Retry-After; a streak raises a repair issue that clears itself."""
+    coordinator = await setup_entry(hass, mock_config_entry)
+    await poll_until_idle(hass, freezer, coordinator)
+    simulator.sim.faults.queue("429", count=3, retry_after=30)
+    coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), 0)
+
+    await tick(hass, freezer, 4)
+    assert not coordinator.last_update_success
+    assert isinstance(coordinator.last_exception, UpdateFailed)
+    assert coordinator.last_exception.retry_after == pytest.approx(30, abs=1)
+    assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
+
+    for _ in range(2):
+        await tick(hass, freezer, 31)
+    issue_id = f"{mock_config_entry.entry_id}_rate_limited"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
+    await tick(hass, freezer, 31)
+    assert coordinator.last_update_success
+    assert hass.states.get(STATUS).state != STATE_UNAVAILABLE
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_maintenance_keeps_last_data_for_grace(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A documented ~90 s maintenance passes without entities going unavailable."""
+    coordinator = await setup_entry(hass, mock_config_entry)
+    await poll_until_idle(hass, freezer, coordinator)
+    before = hass.states.get(STATUS).state
+    simulator.sim.faults.maintenance(duration=90)
+    for _ in range(20):
+        await tick(hass, freezer, 4)
+        simulator.clock.advance(4)
+        assert hass.states.get(STATUS).state == before
+    assert caplog.text.count("keeping the last data") == 1
+    await poll_until_idle(hass, freezer, coordinator)
+    simulator.clock.advance(60)
+    await poll_until_idle(hass, freezer, coordinator)
+    assert coordinator.last_update_success
+    assert caplog.text.count("is available again") == 1
+
+
+async def test_long_outage_turns_unavailable(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Past the grace period the entities go unavailable, then come back."""
+    coordinator = await setup_entry(hass, mock_config_entry)
+    await poll_until_idle(hass, freezer, coordinator)
+    simulator.sim.faults.maintenance(duration=400)
+    for _ in range(40):
+        await tick(hass, freezer, 4)
+    assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
+    simulator.clock.advance(401)
+    for _ in range(40):
+        await tick(hass, freezer, 10)
+        if coordinator.last_update_success:
+            break
+    assert hass.states.get(STATUS).state != STATE_UNAVAILABLE
+
+
+async def test_package_issue_for_forbidden_api(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A forbidden API is switched off with one repair issue, and back on once allowed."""
+    monkeypatch.setitem(PACKAGES, "no_time_series", PACKAGES["basic"] - {SimApiGroup.TIME_SERIES})
+    simulator.sim.package = "no_time_series"
+    coordinator = await setup_entry(hass, mock_config_entry)
+    await poll_until_idle(hass, freezer, coordinator)
+    assert coordinator.last_update_success
+    assert coordinator.depot.disabled_apis == {ApiGroup.TIME_SERIES}
+    assert not any(job.kind is JobKind.ENERGY for job in coordinator.planner._jobs)
+    issue_id = f"{mock_config_entry.entry_id}_{package_issue_id(ApiGroup.TIME_SERIES)}"
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["api"] == "Time Series"
+    assert len([i for i in issue_registry.issues.values() if i.domain == DOMAIN]) == 1
+
+    simulator.sim.package = "premium"
+    await tick(hass, freezer, 6 * 3600 + 1)
+    await poll_until_idle(hass, freezer, coordinator)
+    assert not coordinator.depot.disabled_apis
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_unknown_charger_is_unavailable(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A charger the service no longer knows shows unavailable, with one warning."""
+    coordinator = await setup_entry(hass, mock_config_entry)
+    await poll_until_idle(hass, freezer, coordinator)
+    removed = simulator.sim.state.chargers.pop("CH-01")
+    for kind in (JobKind.CHARGER_STATUS, JobKind.CONNECTIVITY):
+        coordinator.planner.mark_due(Job(kind, "CH-01"), 0)
+        await tick(hass, freezer, 4)
+    assert hass.states.get("sensor.ch_01_availability").state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.ch_02_availability").state != STATE_UNAVAILABLE
+    assert caplog.text.count("is not known to DepotFinity") == 1
+
+    simulator.sim.state.chargers["CH-01"] = removed
+    coordinator.planner.mark_due(Job(JobKind.CHARGER_STATUS, "CH-01"), 0)
+    await tick(hass, freezer, 4)
+    assert hass.states.get("sensor.ch_01_availability").state == "available"
