@@ -151,6 +151,7 @@ class FaultInjector:
             return
 
     def close(self) -> None:
-        """Release every request held by a ``timeout`` fault."""
-        if self._closing is not None:
-            self._closing.set()
+        """Release every request currently held by a ``timeout`` fault."""
+        closing, self._closing = self._closing, None
+        if closing is not None:
+            closing.set()

@@ -75,7 +75,7 @@ class SimulatorServer:
 
     async def close(self) -> None:
         """Stop serving and release every resource."""
-        self.sim.close()
+        self.sim.faults.close()
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()

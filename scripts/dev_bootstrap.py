@@ -3,6 +3,8 @@
     dev_bootstrap.py requirements --config DIR
         Print the pinned Python requirements of every Home Assistant integration
         that the configuration in DIR makes Home Assistant load (and so install).
+    dev_bootstrap.py missing FILE
+        Print the requirements in FILE that are not installed.
     dev_bootstrap.py lock --config DIR --requirements FILE --output FILE
         Resolve FILE plus those requirements from scratch and write the pins.
     dev_bootstrap.py bootstrap --url URL --simulator-log FILE [--check]
@@ -139,6 +141,16 @@ def cmd_requirements(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_missing(args: argparse.Namespace) -> int:
+    """Print the requirements of FILE that are not installed (as Home Assistant checks them)."""
+    from homeassistant.util.package import is_installed  # noqa: PLC0415
+
+    for line in Path(args.file).read_text(encoding="utf-8").splitlines():
+        if (req := line.split("#", 1)[0].strip()) and not is_installed(req):
+            print(req)
+    return 0
+
+
 def cmd_constraints(args: argparse.Namespace) -> int:
     """Print the path of Home Assistant's package_constraints.txt."""
     print(_package_constraints())
@@ -153,9 +165,22 @@ def cmd_lock(args: argparse.Namespace) -> int:
         report = Path(tmp) / "report.json"
         subprocess.run(
             [
-                sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                "--dry-run", "--ignore-installed", "--report", str(report),
-                "-r", args.requirements, "-r", str(extra), "-c", str(_package_constraints()),
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--dry-run",
+                "--ignore-installed",
+                "--report",
+                str(report),
+                "-r",
+                args.requirements,
+                "-r",
+                str(extra),
+                "-c",
+                str(_package_constraints()),
             ],
             check=True,
         )
@@ -169,7 +194,9 @@ def cmd_lock(args: argparse.Namespace) -> int:
         "# (written by `scripts/develop --lock`); scripts/develop installs .venv-ha with\n"
         "# these as constraints so every machine gets the same versions.\n"
     )
-    body = "".join(f"{name}=={version}\n" for name, version in sorted(pins, key=lambda p: p[0].lower()))
+    body = "".join(
+        f"{name}=={version}\n" for name, version in sorted(pins, key=lambda p: p[0].lower())
+    )
     Path(args.output).write_text(header + body, encoding="utf-8")
     log(f"wrote {len(pins)} pins to {args.output}")
     return 0
@@ -206,7 +233,9 @@ def _parse_simulator(text: str) -> Simulator | None:
     def ids(key: str) -> list[str]:
         return [part.strip() for part in values.get(key, "").split(",") if part.strip()]
 
-    return Simulator(url, values["client_id"], values["client_secret"], ids("chargers"), ids("charger_groups"))
+    return Simulator(
+        url, values["client_id"], values["client_secret"], ids("chargers"), ids("charger_groups")
+    )
 
 
 def _alive(pid: int | None) -> bool:
@@ -252,7 +281,12 @@ class HomeAssistantApi:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     async def request(
-        self, method: str, path: str, *, json_body: Any = None, form: Mapping[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        form: Mapping[str, str] | None = None,
     ) -> tuple[int, Any]:
         """Send one request; return the status and the decoded body (JSON when it is)."""
         async with self.session.request(
@@ -286,7 +320,7 @@ class HomeAssistantApi:
             self.check_alive()
             try:
                 status, _ = await self.request("GET", "/api/")
-            except (aiohttp.ClientError, TimeoutError):
+            except aiohttp.ClientError, TimeoutError:
                 status = 0
             if status in (200, 401):
                 return
@@ -372,7 +406,9 @@ class HomeAssistantApi:
                 if status == 200:
                     return
             if time.monotonic() > deadline:
-                raise BootstrapError(f"Home Assistant did not finish starting within {timeout:.0f} s")
+                raise BootstrapError(
+                    f"Home Assistant did not finish starting within {timeout:.0f} s"
+                )
             await asyncio.sleep(1)
 
     async def template(self, template: str) -> str:
@@ -542,10 +578,15 @@ async def check(api: HomeAssistantApi, sim: Simulator, timeout: float) -> bool:
     while True:
         api.check_alive()
         states: list[dict[str, Any]] = await api.call("GET", "/api/states")
-        ours = set(json.loads(await api.template(f"{{{{ integration_entities('{DOMAIN}') | list | to_json }}}}")))
+        ours = set(
+            json.loads(
+                await api.template(f"{{{{ integration_entities('{DOMAIN}') | list | to_json }}}}")
+            )
+        )
         sensors = [s for s in states if s["entity_id"].startswith("sensor.")]
         by_charger = {
-            charger: [s for s in sensors if slug in s["entity_id"]] for charger, slug in slugs.items()
+            charger: [s for s in sensors if slug in s["entity_id"]]
+            for charger, slug in slugs.items()
         }
         with_values = {
             charger: [s for s in found if s["state"] not in UNAVAILABLE]
@@ -571,7 +612,9 @@ async def check(api: HomeAssistantApi, sim: Simulator, timeout: float) -> bool:
     )
     for charger, found in by_charger.items():
         print(f"{charger}: {len(found)} sensors, {len(with_values[charger])} with a value")
-    sample = sorted(by_charger.get(sim.chargers[0], []) if sim.chargers else [], key=lambda s: s["entity_id"])
+    sample = sorted(
+        by_charger.get(sim.chargers[0], []) if sim.chargers else [], key=lambda s: s["entity_id"]
+    )
     for state in sample[:8]:
         unit = state["attributes"].get("unit_of_measurement") or ""
         print(f"  {state['entity_id']} = {state['state']} {unit}".rstrip())
@@ -623,6 +666,9 @@ def main(argv: Iterable[str] | None = None) -> int:
     req = sub.add_parser("requirements", help="print the requirements to pre-install")
     req.add_argument("--config", default="config")
     req.set_defaults(func=cmd_requirements)
+    mis = sub.add_parser("missing", help="print the requirements of FILE not installed")
+    mis.add_argument("file")
+    mis.set_defaults(func=cmd_missing)
     con = sub.add_parser("constraints", help="print the path of Home Assistant's constraints")
     con.set_defaults(func=cmd_constraints)
     lock = sub.add_parser("lock", help="write the pins of the development venv")

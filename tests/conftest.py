@@ -118,8 +118,16 @@ def entry_data(server: SimulatorServer, secret: str = CLIENT_SECRET) -> dict[str
 
 
 @pytest.fixture
-def mock_config_entry(simulator: SimulatorServer) -> MockConfigEntry:
-    """An entry for the simulator's account with every charger and group."""
+def configured_chargers(simulator: SimulatorServer) -> list[str]:
+    """The chargers the entry holds (all of the simulator's by default)."""
+    return list(simulator.sim.charger_ids)
+
+
+@pytest.fixture
+def mock_config_entry(
+    simulator: SimulatorServer, configured_chargers: list[str]
+) -> MockConfigEntry:
+    """An entry for the simulator's account with its chargers and every group."""
     subentries: list[dict[str, Any]] = [
         {
             "data": {CONF_CHARGER_ID: cid, CONF_CONNECTORS: [1, 2], CONF_NAME: cid},
@@ -128,7 +136,7 @@ def mock_config_entry(simulator: SimulatorServer) -> MockConfigEntry:
             "title": cid,
             "unique_id": cid,
         }
-        for cid in simulator.sim.charger_ids
+        for cid in configured_chargers
     ]
     subentries += [
         {

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from unittest.mock import patch
 
-import pytest
 from homeassistant.config_entries import SOURCE_USER, ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.depotfinity.api import DepotFinityClient, DepotFinityPackageError
@@ -78,7 +78,9 @@ async def test_full_flow(hass: HomeAssistant, simulator: SimulatorServer) -> Non
     }
     assert chargers == {simulator.sim.charger_ids[0]: [1, 2], simulator.sim.charger_ids[1]: [1]}
     groups = {
-        s.data[CONF_GROUP_ID] for s in entry.subentries.values() if s.subentry_type == SUBENTRY_GROUP
+        s.data[CONF_GROUP_ID]
+        for s in entry.subentries.values()
+        if s.subentry_type == SUBENTRY_GROUP
     }
     assert groups == {*simulator.sim.group_ids, "my-group"}
 
@@ -191,9 +193,7 @@ async def test_bad_group_id(hass: HomeAssistant, simulator: SimulatorServer) -> 
     """A typed group id must look like an id."""
     flow_id = await _start(hass)
     await hass.config_entries.flow.async_configure(flow_id, entry_data(simulator))
-    result = await hass.config_entries.flow.async_configure(
-        flow_id, {"extra_groups": "a/b"}
-    )
+    result = await hass.config_entries.flow.async_configure(flow_id, {"extra_groups": "a/b"})
     assert result["errors"] == {"extra_groups": "invalid_id"}
 
 

@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from homeassistant.components.binary_sensor import (
-    BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
@@ -50,9 +50,7 @@ CHARGER_BINARY_SENSORS: tuple[ChargerBinarySensorDescription, ...] = (
         translation_key="problem",
         device_class=BinarySensorDeviceClass.PROBLEM,
         value_fn=lambda charger: (
-            None
-            if charger.availability is None and not charger.is_faulted
-            else charger.is_faulted
+            None if charger.availability is None and not charger.is_faulted else charger.is_faulted
         ),
     ),
 )

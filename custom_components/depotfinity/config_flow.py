@@ -18,7 +18,7 @@ from homeassistant.config_entries import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
 from homeassistant.util import dt as dt_util
-import voluptuous as vol
+import probatio
 from yarl import URL
 
 from . import create_client
@@ -67,22 +67,24 @@ SECRET_SELECTOR = selector.TextSelector(
     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
 )
 CREDENTIALS = {
-    vol.Required(CONF_CLIENT_ID): selector.TextSelector(),
-    vol.Required(CONF_CLIENT_SECRET): SECRET_SELECTOR,
+    probatio.Required(CONF_CLIENT_ID): selector.TextSelector(),
+    probatio.Required(CONF_CLIENT_SECRET): SECRET_SELECTOR,
 }
 LOCATION = {
-    vol.Required(CONF_REGION, default=DEFAULT_REGION): selector.SelectSelector(
+    probatio.Required(CONF_REGION, default=DEFAULT_REGION): selector.SelectSelector(
         selector.SelectSelectorConfig(options=REGIONS, translation_key="region")
     ),
-    vol.Optional(CONF_API_URL): selector.TextSelector(
+    probatio.Optional(CONF_API_URL): selector.TextSelector(
         selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
     ),
-    vol.Optional(CONF_AUTH_URL): selector.TextSelector(
+    probatio.Optional(CONF_AUTH_URL): selector.TextSelector(
         selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
     ),
 }
 CONNECTORS_SELECTOR = selector.NumberSelector(
-    selector.NumberSelectorConfig(min=1, max=MAX_CONNECTORS, step=1, mode=selector.NumberSelectorMode.BOX)
+    selector.NumberSelectorConfig(
+        min=1, max=MAX_CONNECTORS, step=1, mode=selector.NumberSelectorMode.BOX
+    )
 )
 
 
@@ -123,7 +125,7 @@ async def _check_account(
         return {}, {}
     except DepotFinityError:
         return {"base": "cannot_connect"}, {}
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure must end in a form error, not a crash
         LOGGER.exception("Unexpected error while checking DepotFinity credentials")
         return {"base": "unknown"}, {}
     seen: dict[str, set[int]] = {}
@@ -204,7 +206,7 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                vol.Schema({**CREDENTIALS, **LOCATION}), user_input
+                probatio.Schema({**CREDENTIALS, **LOCATION}), user_input
             ),
             errors=errors,
         )
@@ -248,9 +250,11 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
                         *(_group_subentry(g, name) for g, name in groups_wanted.items()),
                     ],
                 )
-        schema = vol.Schema(
+        schema = probatio.Schema(
             {
-                vol.Optional(CONF_CHARGERS, default=list(self._discovered)): selector.SelectSelector(
+                probatio.Optional(
+                    CONF_CHARGERS, default=list(self._discovered)
+                ): selector.SelectSelector(
                     selector.SelectSelectorConfig(
                         options=[
                             selector.SelectOptionDict(
@@ -262,9 +266,9 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
                         multiple=True,
                     )
                 ),
-                vol.Optional(CONF_EXTRA_CHARGERS): selector.TextSelector(),
-                vol.Optional(CONF_CONNECTORS, default=2): CONNECTORS_SELECTOR,
-                vol.Optional(CONF_GROUPS, default=list(self._groups)): selector.SelectSelector(
+                probatio.Optional(CONF_EXTRA_CHARGERS): selector.TextSelector(),
+                probatio.Optional(CONF_CONNECTORS, default=2): CONNECTORS_SELECTOR,
+                probatio.Optional(CONF_GROUPS, default=list(self._groups)): selector.SelectSelector(
                     selector.SelectSelectorConfig(
                         options=[
                             selector.SelectOptionDict(value=g, label=name)
@@ -273,7 +277,7 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
                         multiple=True,
                     )
                 ),
-                vol.Optional(CONF_EXTRA_GROUPS): selector.TextSelector(),
+                probatio.Optional(CONF_EXTRA_GROUPS): selector.TextSelector(),
             }
         )
         return self.async_show_form(
@@ -300,7 +304,7 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="reauth_confirm",
-            data_schema=vol.Schema({vol.Required(CONF_CLIENT_SECRET): SECRET_SELECTOR}),
+            data_schema=probatio.Schema({probatio.Required(CONF_CLIENT_SECRET): SECRET_SELECTOR}),
             errors=errors,
             description_placeholders={CONF_CLIENT_ID: entry.data[CONF_CLIENT_ID]},
         )
@@ -322,7 +326,7 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                vol.Schema({**CREDENTIALS, **LOCATION}), user_input or dict(entry.data)
+                probatio.Schema({**CREDENTIALS, **LOCATION}), user_input or dict(entry.data)
             ),
             errors=errors,
         )
@@ -343,14 +347,19 @@ class DepotFinityOptionsFlow(OptionsFlowWithReload):
                 if tag:
                     options[CONF_ID_TAG] = tag  # type: ignore[assignment]
                 return self.async_create_entry(data=options)
-        schema = vol.Schema(
+        schema = probatio.Schema(
             {
-                vol.Optional(CONF_ID_TAG): selector.TextSelector(
+                probatio.Optional(CONF_ID_TAG): selector.TextSelector(
                     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
                 ),
-                vol.Required(CONF_BUDGET_SHARE, default=DEFAULT_BUDGET_SHARE): selector.NumberSelector(
+                probatio.Required(
+                    CONF_BUDGET_SHARE, default=DEFAULT_BUDGET_SHARE
+                ): selector.NumberSelector(
                     selector.NumberSelectorConfig(
-                        min=10, max=100, step=5, unit_of_measurement="%",
+                        min=10,
+                        max=100,
+                        step=5,
+                        unit_of_measurement="%",
                         mode=selector.NumberSelectorMode.SLIDER,
                     )
                 ),
@@ -383,15 +392,19 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
                 name = (user_input.get(CONF_NAME) or "").strip() or charger_id
                 return self.async_create_entry(
                     title=name,
-                    data={CONF_CHARGER_ID: charger_id, CONF_CONNECTORS: connectors, CONF_NAME: name},
+                    data={
+                        CONF_CHARGER_ID: charger_id,
+                        CONF_CONNECTORS: connectors,
+                        CONF_NAME: name,
+                    },
                     unique_id=charger_id,
                 )
             errors[CONF_CHARGER_ID] = error
-        schema = vol.Schema(
+        schema = probatio.Schema(
             {
-                vol.Required(CONF_CHARGER_ID): selector.TextSelector(),
-                vol.Optional(CONF_NAME): selector.TextSelector(),
-                vol.Required(CONF_CONNECTORS, default=2): CONNECTORS_SELECTOR,
+                probatio.Required(CONF_CHARGER_ID): selector.TextSelector(),
+                probatio.Optional(CONF_NAME): selector.TextSelector(),
+                probatio.Required(CONF_CONNECTORS, default=2): CONNECTORS_SELECTOR,
             }
         )
         return self.async_show_form(
@@ -417,17 +430,20 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
                     CONF_CONNECTORS: list(range(1, int(user_input[CONF_CONNECTORS]) + 1)),
                 },
             )
-        schema = vol.Schema(
+        schema = probatio.Schema(
             {
-                vol.Optional(CONF_NAME): selector.TextSelector(),
-                vol.Required(CONF_CONNECTORS): CONNECTORS_SELECTOR,
+                probatio.Optional(CONF_NAME): selector.TextSelector(),
+                probatio.Required(CONF_CONNECTORS): CONNECTORS_SELECTOR,
             }
         )
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
                 schema,
-                {CONF_NAME: subentry.data[CONF_NAME], CONF_CONNECTORS: len(subentry.data[CONF_CONNECTORS])},
+                {
+                    CONF_NAME: subentry.data[CONF_NAME],
+                    CONF_CONNECTORS: len(subentry.data[CONF_CONNECTORS]),
+                },
             ),
         )
 
@@ -449,10 +465,10 @@ class GroupSubentryFlow(ConfigSubentryFlow):
                     title=name, data={CONF_GROUP_ID: group_id, CONF_NAME: name}, unique_id=group_id
                 )
             errors[CONF_GROUP_ID] = "invalid_id"
-        schema = vol.Schema(
+        schema = probatio.Schema(
             {
-                vol.Required(CONF_GROUP_ID): selector.TextSelector(),
-                vol.Optional(CONF_NAME): selector.TextSelector(),
+                probatio.Required(CONF_GROUP_ID): selector.TextSelector(),
+                probatio.Optional(CONF_NAME): selector.TextSelector(),
             }
         )
         return self.async_show_form(

@@ -19,7 +19,7 @@ PLATFORMS: Final = [
 
 # Config entry data
 CONF_CLIENT_ID: Final = "client_id"
-CONF_CLIENT_SECRET: Final = "client_secret"
+CONF_CLIENT_SECRET: Final = "client_secret"  # noqa: S105 - a config key, not a secret
 CONF_REGION: Final = "region"
 CONF_API_URL: Final = "api_url"
 CONF_AUTH_URL: Final = "auth_url"

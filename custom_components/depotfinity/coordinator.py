@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-import functools
 from typing import Any, Concatenate
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
@@ -88,8 +87,9 @@ def _api_errors[**P](
 ) -> Callable[Concatenate[DepotFinityCoordinator, P], Coroutine[Any, Any, DepotData]]:
     """Map client errors of an update to what the coordinator expects."""
 
-    @functools.wraps(func)
-    async def wrapper(self: DepotFinityCoordinator, *args: P.args, **kwargs: P.kwargs) -> DepotData:
+    async def wrapper(
+        self: DepotFinityCoordinator, /, *args: P.args, **kwargs: P.kwargs
+    ) -> DepotData:
         try:
             data = await func(self, *args, **kwargs)
         except DepotFinityAuthenticationError as err:
@@ -224,10 +224,14 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
     @_api_errors
     async def _async_update_data(self) -> DepotData:
         """Run the most overdue request of the fleet."""
-        if self.data is None:
+        if self.depot.last_transactions_query is None:
             # First refresh: one fleet-wide query proves the credentials and fills
             # the last sessions; statuses follow at the budget's pace.
-            await self._poll_transactions(first=True)
+            try:
+                await self._poll_transactions(first=True)
+            except DepotFinityPackageError as err:
+                self._switch_off(Job(JobKind.TRANSACTIONS), err)
+                self.depot.last_transactions_query = dt_util.utcnow()
         elif (job := self.planner.pop_due()) is not None:
             try:
                 await self._run(job)
@@ -294,7 +298,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         if (newest := _newest_number(points)) is not None:
             self.depot.chargers[job.charger_id].meters[job.detail] = newest
 
-    def want_charger_meter(self, charger_id: str, detail: str, wanted: bool) -> None:
+    def want_charger_meter(self, charger_id: str, detail: str, *, wanted: bool) -> None:
         """Poll an optional charger reading while an entity shows it."""
         if ApiGroup.TIME_SERIES in self.depot.disabled_apis:
             return
@@ -350,7 +354,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             )
         self.depot.last_transactions_query = now
         for transaction in sorted(transactions, key=lambda t: t.start_at or now):
-            if transaction.connector_id is None:
+            if transaction.charger_id is None or transaction.connector_id is None:
                 continue
             connector = self.depot.connector(transaction.charger_id, transaction.connector_id)
             if connector is None:

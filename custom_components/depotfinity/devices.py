@@ -6,7 +6,8 @@ name their charger as parent (connectors are child devices of a charger).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -152,7 +153,9 @@ def async_track_devices(
     entry.async_on_unload(entry.add_update_listener(_listener(add_new)))
 
 
-def _listener(add_new: Callable[[], None]) -> Callable[[HomeAssistant, ConfigEntry], object]:
+def _listener(
+    add_new: Callable[[], None],
+) -> Callable[[HomeAssistant, ConfigEntry], Coroutine[Any, Any, None]]:
     async def _updated(hass: HomeAssistant, entry: ConfigEntry) -> None:
         add_new()
 

@@ -33,9 +33,7 @@ class DepotEntity(DepotFinityEntity):
     def __init__(self, coordinator: DepotFinityCoordinator, key: str) -> None:
         """Attach to the depot device."""
         super().__init__(coordinator, key, "depot")
-        self._attr_device_info = DeviceInfo(
-            identifiers={hub_identifier(coordinator.config_entry)}
-        )
+        self._attr_device_info = DeviceInfo(identifiers={hub_identifier(coordinator.config_entry)})
 
 
 class ChargerEntity(DepotFinityEntity):
@@ -77,9 +75,7 @@ class ConnectorEntity(DepotFinityEntity):
         self.charger_id = charger_id
         self.connector_id = connector_id
         self._attr_device_info = ChildDeviceInfo(
-            identifiers={
-                connector_identifier(coordinator.config_entry, charger_id, connector_id)
-            },
+            identifiers={connector_identifier(coordinator.config_entry, charger_id, connector_id)},
             parent_device_id=parent_device_id,
         )
 
@@ -112,11 +108,11 @@ class GroupEntity(DepotFinityEntity):
         )
 
     @property
-    def group(self) -> GroupData | None:
+    def group_data(self) -> GroupData | None:
         """The group's data."""
         return self.coordinator.depot.groups.get(self.group_id)
 
     @property
     def available(self) -> bool:
         """Unavailable when the group left the configuration."""
-        return super().available and self.group is not None
+        return super().available and self.group_data is not None

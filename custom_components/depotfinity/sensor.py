@@ -364,12 +364,12 @@ class ChargerSensor(ChargerEntity, SensorEntity):
         """Start polling the optional reading this sensor shows."""
         await super().async_added_to_hass()
         if (meter := self.entity_description.meter) is not None:
-            self.coordinator.want_charger_meter(self.charger_id, meter, True)
+            self.coordinator.want_charger_meter(self.charger_id, meter, wanted=True)
 
     async def async_will_remove_from_hass(self) -> None:
         """Stop polling the reading when the sensor goes (disabled or removed)."""
         if (meter := self.entity_description.meter) is not None:
-            self.coordinator.want_charger_meter(self.charger_id, meter, False)
+            self.coordinator.want_charger_meter(self.charger_id, meter, wanted=False)
         await super().async_will_remove_from_hass()
 
     @property

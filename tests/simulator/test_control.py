@@ -126,7 +126,7 @@ async def test_remote_command_errors(api: Api) -> None:
         assert body == {"commandType": kind, "response": {"status": "", "message": INVALID}}
     status, body = await api.post(REMOTE.format("CH-01", START), data="{not json")
     assert status == 400
-    assert body["response"]["message"] == INVALID  # type: ignore[index]
+    assert body["response"]["message"] == INVALID
 
 
 async def test_enforced_rfid() -> None:
@@ -180,11 +180,18 @@ async def test_power_limit_caps_power(api: Api, server: SimulatorServer) -> None
         "source": "home-assistant",
         "externalPowerRateUnit": "kW",
         "dynamicPowerLimit": [
-            {"fromDate": format_ts(now - 10), "toDate": format_ts(now + 600), "externalPowerLimit": 60}
+            {
+                "fromDate": format_ts(now - 10),
+                "toDate": format_ts(now + 600),
+                "externalPowerLimit": 60,
+            }
         ],
     }
     status, resp = await api.put(path, json=body)
-    assert (status, resp) == (200, {"message": "External power limit has been updated successfully."})
+    assert (status, resp) == (
+        200,
+        {"message": "External power limit has been updated successfully."},
+    )
     server.clock.advance(60)
     snap = server.sim.snapshot()
     powers = [c["connectors"][0]["power_w"] for c in snap["chargers"][:2]]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 import uuid
 
-from depotfinity_simulator import SimulatorServer
 from depotfinity_simulator.timefmt import format_ts
 
-from .conftest import Api
+if TYPE_CHECKING:
+    from depotfinity_simulator import SimulatorServer
+
+    from .conftest import Api
 
 RES = "/v1/reservations/chargers/CH-01/connectors/1"
 STATUS = "/v1/chargerStatus/chargers/CH-01/connectors/1/availabilityStatus"
@@ -15,7 +18,9 @@ REMOTE = "/v1/chargerControl/chargers/CH-01/remoteCommands/startChargingSession"
 INVALID = (400, {"message": "Operation denied: Invalid Payload."})
 
 
-def window(server: SimulatorServer, start: float, end: float, tag: str = "89C4704A") -> dict[str, str]:
+def window(
+    server: SimulatorServer, start: float, end: float, tag: str = "89C4704A"
+) -> dict[str, str]:
     now = server.clock.timestamp()
     return {
         "ReservationStart": format_ts(now + start),
@@ -138,6 +143,7 @@ async def test_rfid_import_and_status(api: Api, server: SimulatorServer) -> None
 
 
 async def test_rfid_errors(api: Api) -> None:
+    bad: object
     for bad in (
         {},
         {"interimVehicleIDs": []},

@@ -37,7 +37,9 @@ async def test_packages(api: Api, server: SimulatorServer) -> None:
     assert (await api.get("/v1/reservations/chargers/CH-01/connectors/1"))[0] == 200
     assert await api.get("/v1/chargerControl/chargerGroups") == FORBIDDEN
     assert await api.get("/v1/vppController/site-1/energyPrices") == FORBIDDEN
-    assert await api.post("/v1/vdv", json={"seq": 1}, auth=False, headers=basic("V", "p")) == FORBIDDEN
+    assert (
+        await api.post("/v1/vdv", json={"seq": 1}, auth=False, headers=basic("V", "p")) == FORBIDDEN
+    )
     await set_package(api, "premium")
     assert (await api.get("/v1/chargerControl/chargerGroups"))[0] == 200
     # Authentication is checked before the package.

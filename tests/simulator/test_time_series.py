@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from depotfinity_simulator import SimulatorServer
 from depotfinity_simulator.series import CONNECTOR_MEASURANDS, MEASURANDS
 from depotfinity_simulator.timefmt import format_ts, parse_ts
 
-from .conftest import Api
+if TYPE_CHECKING:
+    from depotfinity_simulator import SimulatorServer
+
+    from .conftest import Api
 
 CHARGER = "/v1/timeSeries/chargers/CH-01"
 CONNECTOR = "/v1/timeSeries/chargers/CH-01/connectors/1"
@@ -106,18 +110,28 @@ async def test_invalid_queries(api: Api) -> None:
     assert await api.get(CHARGER) == INVALID
     assert await api.get(CHARGER, params={"measurand": "Speed"}) == INVALID
     assert await api.get(CHARGER, params={"measurand": "SoC"}) == INVALID
-    assert await api.get(CHARGER, params={"measurand": "ActivePowerImport", "phase": "L1"}) == INVALID
+    assert (
+        await api.get(CHARGER, params={"measurand": "ActivePowerImport", "phase": "L1"}) == INVALID
+    )
     assert await api.get(CHARGER, params={"measurand": "CurrentImport", "phase": "L1-N"}) == INVALID
     assert await api.get(CHARGER, params={"measurand": "Voltage", "from": "soon"}) == INVALID
-    assert await api.get(
-        CHARGER,
-        params={"measurand": "Voltage", "from": "2024-01-02T00:00:00Z", "to": "2024-01-01T00:00:00Z"},
-    ) == INVALID
+    assert (
+        await api.get(
+            CHARGER,
+            params={
+                "measurand": "Voltage",
+                "from": "2024-01-02T00:00:00Z",
+                "to": "2024-01-01T00:00:00Z",
+            },
+        )
+        == INVALID
+    )
     assert await api.get(CONNECTOR.replace("/1", "/x"), params={"measurand": "SoC"}) == INVALID
     assert await api.get(
         "/v1/timeSeries/chargers/CH-01/connectors/3", params={"measurand": "SoC"}
     ) == (404, {"message": "Connector not found."})
-    assert await api.get(
-        "/v1/timeSeries/chargers/nope", params={"measurand": "SoC"}
-    ) == (404, {"message": "Charger not found."})
+    assert await api.get("/v1/timeSeries/chargers/nope", params={"measurand": "SoC"}) == (
+        404,
+        {"message": "Charger not found."},
+    )
     assert set(CONNECTOR_MEASURANDS) - set(MEASURANDS) == {"SoC"}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from depotfinity_simulator import SimulatorServer
 from depotfinity_simulator.timefmt import format_ts, parse_ts
 
-from .conftest import Api
+if TYPE_CHECKING:
+    from depotfinity_simulator import SimulatorServer
+
+    from .conftest import Api
 
 INVALID = (400, {"message": "Operation denied: Invalid Payload."})
 
@@ -87,8 +90,8 @@ async def test_time_window(api: Api, server: SimulatorServer) -> None:
         assert body
         assert all(tx["StartAt"] >= since for tx in body)
     _, ended = await api.get(
-        "/v2/transactions", params={"from": since, "to": format_ts(now.timestamp())}
-        | {"filterBy": "EndAt"},
+        "/v2/transactions",
+        params={"from": since, "to": format_ts(now.timestamp())} | {"filterBy": "EndAt"},
     )
     assert all(since <= tx["EndAt"] for tx in ended)
     _, overlapping = await api.get(
@@ -162,7 +165,11 @@ async def test_session_reports(api: Api, server: SimulatorServer) -> None:
     server.clock.advance(60)
     _, body = await api.get(
         "/v1/sessionReports",
-        params={"chargerId": "CH-01", "connectorId": "1", "from": format_ts(server.clock.timestamp() - 3600)},
+        params={
+            "chargerId": "CH-01",
+            "connectorId": "1",
+            "from": format_ts(server.clock.timestamp() - 3600),
+        },
     )
     (running,) = body["items"]
     assert running["dcBreakerOpenConditions"]["eventTimestamp"] is None
@@ -176,9 +183,12 @@ async def test_session_reports_non_hpc_and_errors(api: Api) -> None:
     assert (status, body["items"]) == (200, [])
     assert await api.get("/v1/sessionReports", params={"connectorId": "1"}) == INVALID
     assert await api.get("/v1/sessionReports", params={"chargerId": "CH-01"}) == INVALID
-    assert await api.get(
-        "/v1/sessionReports", params={"chargerId": "CH-01", "connectorId": "1", "limit": "2001"}
-    ) == INVALID
+    assert (
+        await api.get(
+            "/v1/sessionReports", params={"chargerId": "CH-01", "connectorId": "1", "limit": "2001"}
+        )
+        == INVALID
+    )
     assert await api.get(
         "/v1/sessionReports", params={"chargerId": "CH-09", "connectorId": "1"}
     ) == (404, {"message": "Charger not found."})

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-
-from depotfinity_simulator import SimulatorServer
+from typing import TYPE_CHECKING
 
 from .conftest import Api, basic
+
+if TYPE_CHECKING:
+    from depotfinity_simulator import SimulatorServer
 
 PRICES = "/v1/vppController/site-1/energyPrices"
 INVALID = (400, {"message": "Operation denied: Invalid Payload."})
@@ -50,7 +52,10 @@ async def test_price_validation(api: Api, server: SimulatorServer) -> None:
         {"blocks": [7]},
     ):
         assert await api.post(PRICES, json=bad) == INVALID, bad
-    assert await api.post(PRICES, data='{"blocks": [{"start": "x", "duration": 60, "price": NaN}]}') == INVALID
+    assert (
+        await api.post(PRICES, data='{"blocks": [{"start": "x", "duration": 60, "price": NaN}]}')
+        == INVALID
+    )
     assert await api.get("/v1/vppController/site-9/energyPrices") == (
         404,
         {"message": "Site not found."},
@@ -85,7 +90,9 @@ async def test_vdv(api: Api) -> None:
         "ambienttemp": 255,
         "vin": "WDB1234567",
     }
-    status, resp = await api.post("/v1/vdv", json={"seq": 1}, auth=False, headers=basic("VIN1", "pw"))
+    status, resp = await api.post(
+        "/v1/vdv", json={"seq": 1}, auth=False, headers=basic("VIN1", "pw")
+    )
     assert (status, resp["vin"]) == (200, "VIN1")
     assert await api.post("/v1/vdv", json=body, auth=False) == (401, {"message": "Unauthorized"})
     assert await api.post("/v1/vdv", json=body, auth=False, headers=basic("VIN1", "")) == (

@@ -127,7 +127,7 @@ class BaseClient:
             finally:
                 self.limiter.release(slot)
             _LOGGER.debug("%s %s -> HTTP %s", method, display, status)
-            if status == 401 and not refreshed:
+            if status == 401:
                 # The request was not executed: get a fresh token and send it once more.
                 refreshed = True
                 self.auth.invalidate(token)

@@ -1,0 +1,160 @@
+"""Devices: the depot hierarchy, chargers added and removed while running."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+
+from custom_components.depotfinity.const import (
+    CONF_CHARGER_ID,
+    CONF_CONNECTORS,
+    CONF_NAME,
+    DOMAIN,
+    SUBENTRY_CHARGER,
+)
+from depotfinity_simulator import SimulatorConfig, SimulatorServer
+
+from .conftest import CLIENT_ID, CLIENT_SECRET, START
+from .helpers import poll_until_idle, setup_entry
+
+pytestmark = pytest.mark.usefixtures("start_time")
+
+
+@pytest.fixture
+def simulator_config() -> SimulatorConfig:
+    """Three chargers on the service; the entry starts with two."""
+    return SimulatorConfig(
+        chargers=3,
+        connectors=2,
+        seed=7,
+        speed=0.0,
+        start=START,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+    )
+
+
+@pytest.fixture
+def configured_chargers() -> list[str]:
+    """The entry starts without CH-03, which the tests add later."""
+    return ["CH-01", "CH-02"]
+
+
+def _device(registry: dr.DeviceRegistry, entry: MockConfigEntry, key: str) -> dr.DeviceEntry:
+    device = registry.async_get_device_by_identifier((DOMAIN, f"{CLIENT_ID}_{key}"), entry.entry_id)
+    assert device is not None
+    return device  # type: ignore[return-value]
+
+
+async def test_device_hierarchy(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Depot -> chargers (via) -> connectors (children); groups under the depot."""
+    await setup_entry(hass, mock_config_entry)
+    hub = _device(device_registry, mock_config_entry, "depot")
+    charger = _device(device_registry, mock_config_entry, "CH-01")
+    assert charger.via_device_id == hub.id
+    assert charger.serial_number == "CH-01"
+    connector = device_registry.async_get_child_device_by_identifier(
+        (DOMAIN, f"{CLIENT_ID}_CH-01_2"), mock_config_entry.entry_id
+    )
+    assert connector is not None
+    assert connector.parent_device_id == charger.id
+    group = _device(device_registry, mock_config_entry, f"group_{simulator.sim.group_ids[0]}")
+    assert group.via_device_id == hub.id
+
+
+async def test_charger_added_and_removed_while_running(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A new charger subentry gets its device, entities and polls without a reload."""
+    coordinator = await setup_entry(hass, mock_config_entry)
+    assert hass.states.get("sensor.ch_03_availability") is None
+
+    hass.config_entries.async_add_subentry(
+        mock_config_entry,
+        ConfigSubentry(
+            data=MappingProxyType(
+                {CONF_CHARGER_ID: "CH-03", CONF_CONNECTORS: [1], CONF_NAME: "CH-03"}
+            ),
+            subentry_type=SUBENTRY_CHARGER,
+            title="CH-03",
+            unique_id="CH-03",
+        ),
+    )
+    await hass.async_block_till_done()
+    await poll_until_idle(hass, freezer, coordinator)
+    assert hass.states.get("sensor.ch_03_availability").state == "available"
+    assert hass.states.get("sensor.ch_03_connector_1_status").state == "available"
+    assert "CH-03" in coordinator.depot.chargers
+
+    subentry_id = next(
+        s.subentry_id for s in mock_config_entry.subentries.values() if s.unique_id == "CH-03"
+    )
+    hass.config_entries.async_remove_subentry(mock_config_entry, subentry_id)
+    await hass.async_block_till_done()
+    assert "CH-03" not in coordinator.depot.chargers
+    assert (
+        device_registry.async_get_device_by_identifier(
+            (DOMAIN, f"{CLIENT_ID}_CH-03"), mock_config_entry.entry_id
+        )
+        is None
+    )
+    assert entity_registry.async_get("sensor.ch_03_availability") is None
+
+
+async def test_remove_stale_device(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A configured charger's device cannot be deleted by hand; a stale one can."""
+    assert await _async_setup_component(hass)
+    await setup_entry(hass, mock_config_entry)
+    client = await hass_ws_client(hass)
+    charger = _device(device_registry, mock_config_entry, "CH-01")
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": mock_config_entry.entry_id,
+            "device_id": charger.id,
+        }
+    )
+    response = await client.receive_json()
+    assert not response["success"]
+
+    stale = device_registry.async_get_or_create(
+        config_entry_id=mock_config_entry.entry_id, identifiers={(DOMAIN, f"{CLIENT_ID}_OLD")}
+    )
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": mock_config_entry.entry_id,
+            "device_id": stale.id,
+        }
+    )
+    response = await client.receive_json()
+    assert response["success"]
+
+
+async def _async_setup_component(hass: HomeAssistant) -> bool:
+    from homeassistant.setup import async_setup_component
+
+    return await async_setup_component(hass, "config", {})
