@@ -51,6 +51,8 @@ ONBOARDING_INTEGRATIONS = ("google_translate", "met", "radio_browser", "shopping
 ONBOARDING_REMOVE = ("met", "radio_browser")
 
 UNAVAILABLE = ("unavailable", "unknown")
+# Exit status of `bootstrap` when Home Assistant runs but the integration could not be added.
+ADD_FAILED = 3
 
 
 def log(message: str) -> None:
@@ -85,6 +87,7 @@ def integration_requirements(config_dir: Path) -> dict[str, list[str]]:
     """
     import homeassistant  # noqa: PLC0415
     from homeassistant import bootstrap  # noqa: PLC0415
+    from homeassistant.const import BASE_PLATFORMS  # noqa: PLC0415
     from homeassistant.requirements import DISCOVERY_INTEGRATIONS  # noqa: PLC0415
 
     builtin = Path(homeassistant.__file__).parent / "components"
@@ -93,7 +96,7 @@ def integration_requirements(config_dir: Path) -> dict[str, list[str]]:
         *_config_domains(config_dir),
         *bootstrap.CORE_INTEGRATIONS,
         *bootstrap.DEFAULT_INTEGRATIONS,
-        *bootstrap.BASE_PLATFORMS,
+        *BASE_PLATFORMS,
         *ONBOARDING_INTEGRATIONS,
         *(path.parent.name for path in custom.glob("*/manifest.json")),
     ]
@@ -250,17 +253,21 @@ def _alive(pid: int | None) -> bool:
     return True
 
 
-async def wait_simulator(log_file: Path, pid: int | None, timeout: float) -> Simulator:
+def _read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+
+async def wait_simulator(log_file: Path, pid: int | None, within: float) -> Simulator:
     """Wait until the simulator has printed its banner."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
-        text = log_file.read_text(encoding="utf-8", errors="replace") if log_file.exists() else ""
+        text = await asyncio.to_thread(_read_text, log_file)
         if (sim := _parse_simulator(text)) is not None:
             return sim
         if not _alive(pid):
             raise BootstrapError(f"the simulator exited; its output ({log_file}):\n{text}")
         if time.monotonic() > deadline:
-            raise BootstrapError(f"the simulator printed no banner within {timeout:.0f} s:\n{text}")
+            raise BootstrapError(f"the simulator printed no banner within {within:.0f} s:\n{text}")
         await asyncio.sleep(0.2)
 
 
@@ -311,11 +318,11 @@ class HomeAssistantApi:
         if not _alive(self.hass_pid):
             raise BootstrapError("Home Assistant exited (see config/home-assistant.log)")
 
-    async def wait_http(self, timeout: float) -> None:
+    async def wait_http(self, within: float) -> None:
         """Wait until Home Assistant's HTTP server answers."""
         import aiohttp  # noqa: PLC0415
 
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while True:
             self.check_alive()
             try:
@@ -325,7 +332,7 @@ class HomeAssistantApi:
             if status in (200, 401):
                 return
             if time.monotonic() > deadline:
-                raise BootstrapError(f"Home Assistant's HTTP did not answer within {timeout:.0f} s")
+                raise BootstrapError(f"Home Assistant's HTTP did not answer within {within:.0f} s")
             await asyncio.sleep(1)
 
     async def onboarding_steps(self) -> dict[str, bool]:
@@ -395,9 +402,9 @@ class HomeAssistantApi:
         result: list[dict[str, Any]] = await self.call("GET", path)
         return result
 
-    async def wait_running(self, timeout: float) -> None:
+    async def wait_running(self, within: float) -> None:
         """Wait until Home Assistant has started (config entries API up, state RUNNING)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while True:
             self.check_alive()
             status, body = await self.request("GET", "/api/config")
@@ -407,7 +414,7 @@ class HomeAssistantApi:
                     return
             if time.monotonic() > deadline:
                 raise BootstrapError(
-                    f"Home Assistant did not finish starting within {timeout:.0f} s"
+                    f"Home Assistant did not finish starting within {within:.0f} s"
                 )
             await asyncio.sleep(1)
 
@@ -416,7 +423,7 @@ class HomeAssistantApi:
         status, body = await self.request("POST", "/api/template", json_body={"template": template})
         if status != 200:
             raise BootstrapError(f"POST /api/template -> HTTP {status}: {body}")
-        return str(body)
+        return body if isinstance(body, str) else json.dumps(body)
 
 
 def _local_time_zone() -> str | None:
@@ -424,7 +431,7 @@ def _local_time_zone() -> str | None:
     if tz := os.environ.get("TZ", "").lstrip(":"):
         return tz if "/" in tz or tz == "UTC" else None
     try:
-        target = os.readlink("/etc/localtime")
+        target = str(Path("/etc/localtime").readlink())
     except OSError:
         target = ""
     if "zoneinfo/" in target:
@@ -490,17 +497,22 @@ async def onboard(api: HomeAssistantApi) -> bool:
 
 
 async def remove_onboarding_extras(api: HomeAssistantApi, wait: float = 20.0) -> None:
-    """Remove the internet-polling entries that onboarding created by itself."""
+    """Remove the internet-polling entries that onboarding created by itself.
+
+    Onboarding starts its flows in the background; wait until the ones that
+    always create an entry have done so (met aborts without a home location).
+    """
+    always = set(ONBOARDING_INTEGRATIONS) - {"met"}
     deadline = time.monotonic() + wait
-    pending = set(ONBOARDING_REMOVE)
-    while pending and time.monotonic() < deadline:
-        for entry in await api.entries():
-            if entry["domain"] in pending and entry.get("source") == "onboarding":
-                await api.call("DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}")
-                log(f"onboarding: removed the {entry['domain']} entry it created")
-                pending.discard(entry["domain"])
-        if pending:
-            await asyncio.sleep(1)
+    while True:
+        entries = [e for e in await api.entries() if e.get("source") == "onboarding"]
+        if always <= {e["domain"] for e in entries} or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.5)
+    for entry in entries:
+        if entry["domain"] in ONBOARDING_REMOVE:
+            await api.call("DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}")
+            log(f"onboarding: removed the {entry['domain']} entry it created (polls the internet)")
 
 
 def _select_options(form: Mapping[str, Any], name: str) -> list[str] | None:
@@ -571,9 +583,9 @@ def _slug(charger_id: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", charger_id.lower()).strip("_")
 
 
-async def check(api: HomeAssistantApi, sim: Simulator, timeout: float) -> bool:
+async def check(api: HomeAssistantApi, sim: Simulator, within: float) -> bool:
     """Wait until every simulated charger has sensors with states; print a summary."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     slugs = {charger: _slug(charger) for charger in sim.chargers}
     while True:
         api.check_alive()
@@ -592,7 +604,15 @@ async def check(api: HomeAssistantApi, sim: Simulator, timeout: float) -> bool:
             charger: [s for s in found if s["state"] not in UNAVAILABLE]
             for charger, found in by_charger.items()
         }
-        complete = bool(slugs) and all(with_values.values())
+        # Live data: a value on every charger, and on its status sensors (when it has any).
+        complete = bool(slugs) and all(
+            with_values[charger]
+            and (
+                not any(s["entity_id"].endswith("_status") for s in by_charger[charger])
+                or any(s["entity_id"].endswith("_status") for s in with_values[charger])
+            )
+            for charger in slugs
+        )
         if complete or time.monotonic() > deadline:
             break
         await asyncio.sleep(2)
@@ -612,8 +632,14 @@ async def check(api: HomeAssistantApi, sim: Simulator, timeout: float) -> bool:
     )
     for charger, found in by_charger.items():
         print(f"{charger}: {len(found)} sensors, {len(with_values[charger])} with a value")
+    first = by_charger.get(sim.chargers[0], []) if sim.chargers else []
     sample = sorted(
-        by_charger.get(sim.chargers[0], []) if sim.chargers else [], key=lambda s: s["entity_id"]
+        first,
+        key=lambda s: (
+            s["state"] in UNAVAILABLE,
+            not s["entity_id"].endswith(("_status", "_availability", "_power")),
+            s["entity_id"],
+        ),
     )
     for state in sample[:8]:
         unit = state["attributes"].get("unit_of_measurement") or ""
@@ -626,9 +652,9 @@ async def bootstrap(args: argparse.Namespace) -> int:
     """Onboard, log in, add the integration, optionally check."""
     import aiohttp  # noqa: PLC0415
 
-    sim = await wait_simulator(Path(args.simulator_log), args.simulator_pid, timeout=60)
-    timeout = aiohttp.ClientTimeout(total=120)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
+    sim = await wait_simulator(Path(args.simulator_log), args.simulator_pid, within=60)
+    client_timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(timeout=client_timeout) as session:
         api = HomeAssistantApi(session, args.url, args.hass_pid)
         log(f"waiting for Home Assistant at {args.url}")
         await api.wait_http(args.timeout)
@@ -642,7 +668,11 @@ async def bootstrap(args: argparse.Namespace) -> int:
                 reason = f" ({entry['reason']})" if entry.get("reason") else ""
                 log(f"integration already configured: {entry['title']} -> {entry['state']}{reason}")
         else:
-            await add_integration(api, sim)
+            try:
+                await add_integration(api, sim)
+            except BootstrapError as err:
+                log(f"adding the integration failed: {err}")
+                return ADD_FAILED
         if args.check:
             return 0 if await check(api, sim, args.check_timeout) else 1
     return 0

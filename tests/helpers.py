@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
+from depotfinity_simulator import SimulatorServer
 
 
 async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> DepotFinityCoordinator:
@@ -23,9 +24,16 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> DepotFinit
     return coordinator
 
 
-async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    """Let Home Assistant's time pass and run what became due."""
+async def tick(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    seconds: float,
+    simulator: SimulatorServer | None = None,
+) -> None:
+    """Let Home Assistant's time (and the simulator's, if given) pass; run what is due."""
     freezer.tick(timedelta(seconds=seconds))
+    if simulator is not None:
+        simulator.clock.advance(seconds)
     async_fire_time_changed(hass)
     # Scheduled coordinator refreshes run as background tasks.
     await hass.async_block_till_done(wait_background_tasks=True)

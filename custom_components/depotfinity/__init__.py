@@ -54,6 +54,9 @@ def create_client(hass: HomeAssistant, data: dict[str, str]) -> DepotFinityClien
         region=DEFAULT_REGION if custom else region,
         api_url=data.get(CONF_API_URL) if custom else None,
         auth_url=data.get(CONF_AUTH_URL) if custom else None,
+        # The scheduler paces polls within the budget; a poll never waits for a
+        # slot inside a refresh (the coordinator skips a tick instead).
+        poll_max_wait=0.0,
     )
 
 

@@ -24,6 +24,7 @@ from .api import (
     DepotFinityRateLimitError,
     DepotFinityUnavailableError,
     Measurand,
+    Priority,
     TimeSeriesPoint,
     Transaction,
 )
@@ -127,7 +128,6 @@ def _api_errors[**P](
                 translation_key="unexpected_error",
                 translation_placeholders={"error": str(err)},
             ) from err
-        self.note_success()
         return data
 
     return wrapper
@@ -232,15 +232,28 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             except DepotFinityPackageError as err:
                 self._switch_off(Job(JobKind.TRANSACTIONS), err)
                 self.depot.last_transactions_query = dt_util.utcnow()
+            self.note_success()
+        elif self._budget_spent():
+            LOGGER.debug("No request slot free for a poll; skipping this tick")
         elif (job := self.planner.pop_due()) is not None:
             try:
                 await self._run(job)
             finally:
                 self.planner.done(job)
+            self.note_success()
         self.update_interval = timedelta(
             seconds=self.scheduler.tick_interval(self.config_entry.entry_id)
         )
         return self.depot
+
+    def _budget_spent(self) -> bool:
+        """Whether the shared window has no poll slot left (commands used them).
+
+        A server back-off is not "spent": the request is tried and fails fast
+        with the server's own error, which the outage logic handles.
+        """
+        limiter = self.client.limiter
+        return limiter.blocked_for() == 0 and limiter.available(Priority.POLL) == 0
 
     async def _run(self, job: Job) -> None:
         try:

@@ -368,3 +368,17 @@ def test_region_urls_and_validation() -> None:
     RequestLimiter.clear_registry()
     with pytest.raises(ValueError, match="region"):
         DepotFinityClient(session, "id", "secret", region="eu.evil.example/")
+
+
+async def test_error_bodies_are_scrubbed_of_request_secrets(
+    stub: Stub, stub_client: DepotFinityClient
+) -> None:
+    echo = {"message": "RFID 89C4704A unknown (token stub-token, secret demo-secret)"}
+    stub.api_replies = [(404, echo, {})]
+    with pytest.raises(DepotFinityError) as err:
+        await stub_client.set_rfid_enabled("89C4704A", True)
+    for text in (str(err.value), err.value.body or "", err.value.message or ""):
+        for secret in ("89C4704A", "stub-token", CLIENT_SECRET):
+            assert secret not in text
+    assert "**REDACTED**" in (err.value.message or "")
+    assert "/v2/rfid/***4A/true" in str(err.value)

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-import sys
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import pytest
 
-# The simulator package lives at the repository root, which is not importable by default
-# when pytest is started through its console script.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from depotfinity_simulator import SimulatorConfig, SimulatorServer  # noqa: E402
+from depotfinity_simulator import SimulatorConfig, SimulatorServer
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

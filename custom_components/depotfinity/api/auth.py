@@ -6,7 +6,6 @@ import asyncio
 import base64
 import json
 import logging
-import time
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -20,6 +19,7 @@ from .exceptions import (
     DepotFinityResponseError,
     DepotFinityTimeoutError,
 )
+from .limiter import monotonic
 from .parsing import expect_dict, opt_float
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class TokenManager:
         auth_url: str,
         *,
         request_timeout: float,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = monotonic,
         refresh_margin: float = TOKEN_REFRESH_MARGIN,
     ) -> None:
         """Create the manager; ``clock`` (monotonic seconds) decides expiry."""

@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping, Sequence
 import json
 import logging
 import re
-import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -23,7 +22,7 @@ from .exceptions import (
     DepotFinityTimeoutError,
     DepotFinityUnavailableError,
 )
-from .limiter import Priority, RequestLimiter
+from .limiter import Priority, RequestLimiter, monotonic
 from .parsing import opt_str
 
 if TYPE_CHECKING:
@@ -65,10 +64,16 @@ class BaseClient:
         auth_url: str | None = None,
         limiter: RequestLimiter | None = None,
         request_timeout: float = const.DEFAULT_REQUEST_TIMEOUT,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = monotonic,
         poll_max_wait: float | None = None,
     ) -> None:
-        """Create the client; ``api_url``/``auth_url`` override the region's hosts."""
+        """Create the client.
+
+        ``api_url``/``auth_url`` override the region's hosts. ``limiter`` defaults to the
+        process-wide limiter of the API host. ``clock`` (monotonic seconds) decides token
+        expiry. ``poll_max_wait`` is the longest a poll waits for a limiter slot before it
+        raises ``DepotFinityRateLimitError`` (``None``: as long as needed); commands never wait.
+        """
         if (api_url is None or auth_url is None) and not _REGION_RE.match(region):
             raise ValueError("Invalid region")
         self.api_url = (api_url or const.API_URL_TEMPLATE.format(region=region)).rstrip("/")
@@ -127,7 +132,7 @@ class BaseClient:
             finally:
                 self.limiter.release(slot)
             _LOGGER.debug("%s %s -> HTTP %s", method, display, status)
-            if status == 401:
+            if status == 401 and not refreshed:
                 # The request was not executed: get a fresh token and send it once more.
                 refreshed = True
                 self.auth.invalidate(token)
@@ -138,7 +143,10 @@ class BaseClient:
                     status, text, headers, api=api, context=f"{method} {display}"
                 )
                 if isinstance(error, DepotFinityRateLimitError | DepotFinityUnavailableError):
-                    self.limiter.penalize(error.retry_after or 0.0)
+                    self.limiter.penalize(
+                        error.retry_after or 0.0,
+                        unavailable=isinstance(error, DepotFinityUnavailableError),
+                    )
                 raise error
             if not text.strip():
                 return None

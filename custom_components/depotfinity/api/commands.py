@@ -132,7 +132,7 @@ class CommandsMixin(BaseClient):
 
     # ------------------------------------------------------------------ reservations
 
-    async def add_reservation(  # noqa: PLR0917 - positional order is the public interface
+    async def add_reservation(
         self,
         charger_id: str,
         connector_id: int,

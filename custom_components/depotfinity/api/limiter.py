@@ -20,12 +20,17 @@ from .const import (
     RATE_LIMIT_SAFETY_MARGIN,
     RATE_LIMIT_WINDOW,
 )
-from .exceptions import DepotFinityRateLimitError
+from .exceptions import DepotFinityRateLimitError, DepotFinityUnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
 _LOGGER = logging.getLogger(__name__)
+
+
+def monotonic() -> float:
+    """The default clock, looked up at each call (so a patched clock is followed)."""
+    return time.monotonic()
 
 
 class Priority(StrEnum):
@@ -63,7 +68,7 @@ class RequestLimiter:
         max_requests: int = RATE_LIMIT_MAX_REQUESTS,
         window: float = RATE_LIMIT_WINDOW,
         command_reserve: int = RATE_LIMIT_COMMAND_RESERVE,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         *,
         safety_margin: float = RATE_LIMIT_SAFETY_MARGIN,
@@ -83,6 +88,9 @@ class RequestLimiter:
         self._sleep = sleep
         self._slots: list[RequestSlot] = []
         self._blocked_until = 0.0
+        self._blocked_by: type[DepotFinityRateLimitError | DepotFinityUnavailableError] = (
+            DepotFinityRateLimitError
+        )
 
     @classmethod
     def for_host(cls, host: str) -> RequestLimiter:
@@ -166,7 +174,7 @@ class RequestLimiter:
             blocked = self._blocked_until - now
             if blocked > 0:
                 if max_wait is None or blocked > max_wait:
-                    raise DepotFinityRateLimitError(
+                    raise self._blocked_by(
                         f"Requests are paused for {blocked:.1f} s after a server back-off",
                         retry_after=blocked,
                     )
@@ -190,9 +198,17 @@ class RequestLimiter:
         slot.at = max(slot.at, self._clock())
         slot.released = True
 
-    def penalize(self, retry_after: float) -> None:
-        """Block new requests for ``retry_after`` seconds (after a server 429/503)."""
+    def penalize(self, retry_after: float, *, unavailable: bool = False) -> None:
+        """Block new requests for ``retry_after`` seconds (after a server 429/503).
+
+        Requests refused meanwhile raise the same kind of error as the one that
+        caused the pause: a rate-limit error after a 429, an unavailable error
+        after a 503/504.
+        """
         until = self._clock() + max(retry_after, 0.0)
         if until > self._blocked_until:
             _LOGGER.debug("Pausing requests for %.1f s", retry_after)
             self._blocked_until = until
+            self._blocked_by = (
+                DepotFinityUnavailableError if unavailable else DepotFinityRateLimitError
+            )

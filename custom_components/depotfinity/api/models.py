@@ -19,7 +19,6 @@ from .parsing import (
     expect_dict,
     expect_items,
     format_datetime,
-    frozen_copy,
     opt_float,
     opt_int,
     opt_str,
@@ -28,6 +27,23 @@ from .parsing import (
     parse_value,
     pick,
 )
+from .reports import DeviceStatus, SessionEvent, SessionReport, SessionReports
+
+__all__ = [
+    "ChargerGroup",
+    "CommandResult",
+    "Connectivity",
+    "DeviceStatus",
+    "PowerLimitWindow",
+    "PriceBlock",
+    "Reservation",
+    "SessionEvent",
+    "SessionReport",
+    "SessionReports",
+    "StatusRecord",
+    "TimeSeriesPoint",
+    "Transaction",
+]
 
 # ------------------------------------------------------------------------------ status
 
@@ -140,98 +156,6 @@ class Transaction:
     def list_from(cls, body: object) -> list[Transaction]:
         """Parse the bare transaction array (an ``items`` envelope is tolerated)."""
         return [cls.from_dict(item) for item in expect_items(body, "transactions", allow_list=True)]
-
-
-# ------------------------------------------------------------------------------ session reports
-
-
-@dataclass(frozen=True, slots=True)
-class SessionEvent:
-    """A timestamped value of a session report (``ocppStatus`` / ``detailStatus``)."""
-
-    value: str | None
-    timestamp: datetime | None
-    key: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceStatus:
-    """A ``deviceStatus`` entry of a session report."""
-
-    device_id: str | None
-    status: str | None
-    timestamp: datetime | None
-    error_codes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class SessionReport:
-    """One raw session report (HPC chargers); ``raw`` keeps every field."""
-
-    session_id: int | None
-    vehicle_id: str | None
-    ocpp_status: tuple[SessionEvent, ...]
-    detail_status: tuple[SessionEvent, ...]
-    device_status: tuple[DeviceStatus, ...]
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SessionReport:
-        """Parse one ``SessionReport``."""
-        return cls(
-            session_id=opt_int(data.get("sessionId")),
-            vehicle_id=opt_str(data.get("vehicleId")),
-            ocpp_status=tuple(
-                SessionEvent(opt_str(e.get("value")), parse_datetime(e.get("eventTimestamp")))
-                for e in _dict_list(data.get("ocppStatus"))
-            ),
-            detail_status=tuple(
-                SessionEvent(
-                    opt_str(e.get("value")),
-                    parse_datetime(e.get("eventTimestamp")),
-                    opt_str(e.get("key")),
-                )
-                for e in _dict_list(data.get("detailStatus"))
-            ),
-            device_status=tuple(
-                DeviceStatus(
-                    device_id=opt_str(e.get("deviceId")),
-                    status=opt_str(e.get("status")),
-                    timestamp=parse_datetime(e.get("eventTimestamp")),
-                    error_codes=tuple(
-                        code
-                        for c in _dict_list(e.get("errorCodes"))
-                        if (code := opt_str(c.get("errorCode"))) is not None
-                    ),
-                )
-                for e in _dict_list(data.get("deviceStatus"))
-            ),
-            raw=frozen_copy(data),
-        )
-
-
-def _dict_list(value: object) -> list[Mapping[str, Any]]:
-    return dict_items(value) if isinstance(value, list) else []
-
-
-@dataclass(frozen=True, slots=True)
-class SessionReports:
-    """A page of session reports."""
-
-    charger_id: str | None
-    connector_id: str | None
-    items: tuple[SessionReport, ...]
-
-    @classmethod
-    def from_dict(cls, body: object) -> SessionReports:
-        """Parse a ``SessionReports`` body."""
-        data = expect_dict(body, "session reports")
-        items = expect_items(data, "session reports")
-        return cls(
-            charger_id=opt_str(pick(data, "ChargerID", "chargerId")),
-            connector_id=opt_str(pick(data, "ConnectorID", "connectorId")),
-            items=tuple(SessionReport.from_dict(item) for item in dict_items(items)),
-        )
 
 
 # ------------------------------------------------------------------------------ time series
