@@ -227,7 +227,7 @@ async def _run_integration(hass: HomeAssistant, freezer: FrozenDateTimeFactory, 
 class _Unlimited(RequestLimiter):
     """No client-side budget and no back-off: what a naive integration does."""
 
-    def penalize(self, retry_after: float) -> None:
+    def penalize(self, retry_after: float, *, unavailable: bool = False) -> None:
         """Ignore the server's back-off."""
 
 

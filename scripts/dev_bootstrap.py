@@ -584,7 +584,7 @@ def _slug(charger_id: str) -> str:
 
 
 async def check(api: HomeAssistantApi, sim: Simulator, within: float) -> bool:
-    """Wait until every simulated charger has sensors with states; print a summary."""
+    """Wait until every simulated charger has sensors with values; print a summary."""
     deadline = time.monotonic() + within
     slugs = {charger: _slug(charger) for charger in sim.chargers}
     while True:
@@ -595,7 +595,9 @@ async def check(api: HomeAssistantApi, sim: Simulator, within: float) -> bool:
                 await api.template(f"{{{{ integration_entities('{DOMAIN}') | list | to_json }}}}")
             )
         )
-        sensors = [s for s in states if s["entity_id"].startswith("sensor.")]
+        sensors = [
+            s for s in states if s["entity_id"].startswith("sensor.") and s["entity_id"] in ours
+        ]
         by_charger = {
             charger: [s for s in sensors if slug in s["entity_id"]]
             for charger, slug in slugs.items()
@@ -604,14 +606,15 @@ async def check(api: HomeAssistantApi, sim: Simulator, within: float) -> bool:
             charger: [s for s in found if s["state"] not in UNAVAILABLE]
             for charger, found in by_charger.items()
         }
-        # Live data: a value on every charger, and on its status sensors (when it has any).
-        complete = bool(slugs) and all(
-            with_values[charger]
-            and (
-                not any(s["entity_id"].endswith("_status") for s in by_charger[charger])
-                or any(s["entity_id"].endswith("_status") for s in with_values[charger])
-            )
-            for charger in slugs
+        # A value on every charger, and live status data (a status sensor with a
+        # value) on at least one: the integration polls the chargers in turn.
+        statuses = [
+            s for found in by_charger.values() for s in found if s["entity_id"].endswith("_status")
+        ]
+        complete = (
+            bool(slugs)
+            and all(with_values.values())
+            and (not statuses or any(s["state"] not in UNAVAILABLE for s in statuses))
         )
         if complete or time.monotonic() > deadline:
             break

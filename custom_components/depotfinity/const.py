@@ -13,8 +13,11 @@ LOGGER = logging.getLogger(__package__)
 
 PLATFORMS: Final = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
     Platform.EVENT,
+    Platform.NUMBER,
     Platform.SENSOR,
+    Platform.SWITCH,
 ]
 
 # Config entry data
@@ -63,3 +66,17 @@ MAX_CONNECTORS: Final = 8
 
 # Identifier prefix for the depot (hub) device of an entry.
 HUB_IDENTIFIER: Final = "depot"
+
+# Commands (user actions) -----------------------------------------------------------
+
+# The same command asked for again while it runs, or this soon after it returned,
+# gets the first one's outcome instead of a second request (a double toggle).
+COMMAND_DEDUPE_WINDOW: Final = 1.0
+# A switch shows the state it was set to until a status poll after the command
+# confirms it, or for at most this long.
+OPTIMISTIC_TIMEOUT: Final = timedelta(seconds=30)
+# How long a power limit set from the number entity (or the action without an
+# end) applies; DepotFinity falls back to the group's own limit afterwards.
+POWER_LIMIT_DURATION: Final = timedelta(hours=24)
+# Upper bound of a group power limit, kW (a large bus depot).
+MAX_POWER_LIMIT_KW: Final = 2000.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Concatenate
 
@@ -23,11 +23,14 @@ from .api import (
     DepotFinityPackageError,
     DepotFinityRateLimitError,
     DepotFinityUnavailableError,
+    ConnectorStatus,
     Measurand,
     Priority,
+    Reservation,
     TimeSeriesPoint,
     Transaction,
 )
+from .commands import DepotFinityCommands
 from .const import (
     CONF_BUDGET_SHARE,
     CONF_CHARGER_ID,
@@ -69,6 +72,7 @@ JOB_API: dict[JobKind, ApiGroup] = {
     JobKind.ENERGY: ApiGroup.TIME_SERIES,
     JobKind.CHARGER_METER: ApiGroup.TIME_SERIES,
     JobKind.TRANSACTIONS: ApiGroup.TRANSACTIONS,
+    JobKind.RESERVATIONS: ApiGroup.RESERVATIONS,
 }
 
 
@@ -78,6 +82,12 @@ class DepotFinityRuntimeData:
 
     client: DepotFinityClient
     coordinator: DepotFinityCoordinator
+    # Every write (entities and actions) goes through this one object.
+    commands: DepotFinityCommands = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Attach the command sender to the coordinator."""
+        self.commands = DepotFinityCommands(self.coordinator)
 
 
 type DepotFinityConfigEntry = ConfigEntry[DepotFinityRuntimeData]
@@ -174,6 +184,9 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self.planner = PollPlanner(clock=lambda: dt_util.utcnow().timestamp())
         self.depot = DepotData()
         self._outage_since: datetime | None = None
+        # Connectors whose reservations an enabled entity shows, and what was read.
+        self._wanted_reservations: set[tuple[str, int]] = set()
+        self.reservations: dict[tuple[str, int], list[Reservation]] = {}
         self._rate_limited_streak = 0
         self.sync_configuration()
         scheduler.register(
@@ -288,12 +301,22 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
                 await self._poll_charger_meter(job)
             case JobKind.TRANSACTIONS:
                 await self._poll_transactions(first=False)
+            case JobKind.RESERVATIONS:
+                reservations = await self.client.list_reservations(
+                    job.charger_id, job.connector_id
+                )
+                self.set_reservations(job.charger_id, job.connector_id, reservations)
             case JobKind.PROBE:
                 await self._probe(ApiGroup(job.charger_id))
 
     async def _poll_connector_status(self, charger_id: str, connector_id: int) -> None:
         connector = self.depot.chargers[charger_id].connectors[connector_id]
+        before = None if connector.status is None else connector.status.status
         connector.status = await self.client.get_connector_status(charger_id, connector_id)
+        after = connector.status.status
+        if before not in (None, after) and ConnectorStatus.RESERVED in (before, after):
+            # A reservation began or ended: the next one may have changed.
+            self.refresh_reservations(charger_id, connector_id)
         connector.status_fetched_at = dt_util.utcnow()
         active = connector.is_active
         if not active:
@@ -414,6 +437,9 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         if api is ApiGroup.TRANSACTIONS:
             await self.client.get_transactions(start=now - TRANSACTIONS_OVERLAP, end=now, limit=1)
             return
+        if api is ApiGroup.RESERVATIONS and self._wanted_reservations:
+            await self.client.list_reservations(*min(self._wanted_reservations))
+            return
         charger_id, connector_id = next(
             (
                 (charger_id, number)
@@ -439,6 +465,8 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         LOGGER.info("DepotFinity %s API is available again", api)
         self.depot.disabled_apis.discard(api)
         self.sync_configuration()
+        for charger_id, connector_id in self._wanted_reservations:
+            self.planner.set_wanted(Job(JobKind.RESERVATIONS, charger_id, connector_id), True)
         async_clear_issue(self.hass, self.config_entry, package_issue_id(api))
 
     # Outages and rate limits -----------------------------------------------------
@@ -476,3 +504,48 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         """Re-read a charger or connector soon after a command changed it."""
         self.planner.follow_up(charger_id, connector_id)
         self.async_update_listeners()
+
+    # Reservations (read only while an entity shows them: each read is a request) -----
+
+    def want_reservations(self, charger_id: str, connector_id: int, *, wanted: bool) -> None:
+        """Poll a connector's reservations at a low cadence while an entity shows them."""
+        key = (charger_id, connector_id)
+        if wanted:
+            self._wanted_reservations.add(key)
+        else:
+            self._wanted_reservations.discard(key)
+            self.reservations.pop(key, None)
+        if ApiGroup.RESERVATIONS in self.depot.disabled_apis:
+            return
+        self.planner.set_wanted(Job(JobKind.RESERVATIONS, charger_id, connector_id), wanted)
+        self.scheduler.rebalance()
+
+    def refresh_reservations(self, charger_id: str, connector_id: int) -> None:
+        """Read a connector's reservations soon (after a change), if an entity shows them."""
+        self.planner.mark_due(Job(JobKind.RESERVATIONS, charger_id, connector_id), 0.0)
+
+    def set_reservations(
+        self, charger_id: str, connector_id: int, reservations: list[Reservation]
+    ) -> None:
+        """Keep what a read returned; the connector's next reservation follows from it."""
+        key = (charger_id, connector_id)
+        if key not in self._wanted_reservations:
+            return
+        self.reservations[key] = sorted(
+            (r for r in reservations if r.start is not None and r.end is not None),
+            key=lambda r: (r.start, r.end),
+        )
+        if (connector := self.depot.connector(charger_id, connector_id)) is not None:
+            connector.next_reservation = self.next_reservation(charger_id, connector_id)
+
+    def next_reservation(self, charger_id: str, connector_id: int) -> Reservation | None:
+        """The running or next reservation of a connector (None: none known)."""
+        now = dt_util.utcnow()
+        return next(
+            (
+                r
+                for r in self.reservations.get((charger_id, connector_id), ())
+                if r.end is not None and r.end > now
+            ),
+            None,
+        )

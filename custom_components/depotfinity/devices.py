@@ -7,6 +7,7 @@ name their charger as parent (connectors are child devices of a charger).
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -160,3 +161,44 @@ def _listener(
         add_new()
 
     return _updated
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceTarget:
+    """What a device of this integration stands for (for actions that target devices)."""
+
+    entry: ConfigEntry
+    charger_id: str | None = None
+    connector_id: int | None = None
+    group_id: str | None = None
+
+
+@callback
+def async_resolve_device(hass: HomeAssistant, device_id: str) -> DeviceTarget | None:
+    """Find the entry, charger, connector or group behind a device (None: not ours).
+
+    Identifiers are compared with the ones the configuration gives, never parsed:
+    charger ids may contain underscores.
+    """
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None:
+        return None
+    for entry_id in device.config_entries:
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if entry is None or entry.domain != DOMAIN:
+            continue
+        if hub_identifier(entry) in device.identifiers:
+            return DeviceTarget(entry)
+        for subentry in entry.subentries.values():
+            if subentry.subentry_type == SUBENTRY_CHARGER:
+                charger_id: str = subentry.data[CONF_CHARGER_ID]
+                if charger_identifier(entry, charger_id) in device.identifiers:
+                    return DeviceTarget(entry, charger_id)
+                for number in subentry.data[CONF_CONNECTORS]:
+                    if connector_identifier(entry, charger_id, number) in device.identifiers:
+                        return DeviceTarget(entry, charger_id, number)
+            elif subentry.subentry_type == SUBENTRY_GROUP:
+                group_id: str = subentry.data[CONF_GROUP_ID]
+                if group_identifier(entry, group_id) in device.identifiers:
+                    return DeviceTarget(entry, group_id=group_id)
+    return None

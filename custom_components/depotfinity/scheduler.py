@@ -47,8 +47,13 @@ class JobKind(StrEnum):
     ENERGY = "energy"
     CHARGER_METER = "charger_meter"
     TRANSACTIONS = "transactions"
+    RESERVATIONS = "reservations"
     PROBE = "probe"
 
+
+STATUS_KINDS = frozenset({JobKind.CONNECTOR_STATUS, JobKind.CHARGER_STATUS})
+# Jobs added on demand (a session, an enabled entity), kept while their charger is.
+OPTIONAL_KINDS = frozenset({JobKind.POWER, JobKind.CHARGER_METER, JobKind.RESERVATIONS})
 
 # Period of each kind, as a multiple of the status period T.
 PERIOD_FACTOR: dict[JobKind, float] = {
@@ -58,6 +63,8 @@ PERIOD_FACTOR: dict[JobKind, float] = {
     JobKind.POWER: 2.0,
     JobKind.ENERGY: 2.0,
     JobKind.CHARGER_METER: 4.0,
+    # Only while a "Next reservation" sensor is enabled; actions refresh it at once.
+    JobKind.RESERVATIONS: 20.0,
 }
 
 
@@ -85,7 +92,11 @@ class PollPlanner:
     _jobs: dict[Job, _Schedule] = field(default_factory=dict)
     _active: set[Job] = field(default_factory=set)
     _status_period: float = MIN_STATUS_PERIOD
-    _heap: list[tuple[float, int, Job]] = field(default_factory=list)
+    # Status jobs go first when several are due: their freshness is what the
+    # budget is planned around; meters and transactions absorb the jitter.
+    _heaps: tuple[list[tuple[float, int, Job]], list[tuple[float, int, Job]]] = field(
+        default_factory=lambda: ([], [])
+    )
     _counter: itertools.count[int] = field(default_factory=itertools.count)
 
     # Fleet shape -----------------------------------------------------------
@@ -103,7 +114,7 @@ class PollPlanner:
         for job in list(self._jobs):
             if job in wanted or job.kind is JobKind.PROBE:
                 continue
-            if job.kind in (JobKind.POWER, JobKind.CHARGER_METER) and job.charger_id in chargers:
+            if job.kind in OPTIONAL_KINDS and job.charger_id in chargers:
                 continue
             del self._jobs[job]
             self._active.discard(job)
@@ -197,18 +208,20 @@ class PollPlanner:
 
     def next_due_in(self) -> float | None:
         """Seconds until the earliest job is due (0 when overdue)."""
-        job = self._peek()
-        if job is None:
+        dues = [self._jobs[job].due for heap in self._heaps if (job := self._peek(heap))]
+        if not dues:
             return None
-        return max(0.0, self._jobs[job].due - self.clock())
+        return max(0.0, min(dues) - self.clock())
 
     def pop_due(self) -> Job | None:
-        """Take the most overdue job, or None when nothing is due yet."""
-        job = self._peek()
-        if job is None or self._jobs[job].due > self.clock():
-            return None
-        heapq.heappop(self._heap)
-        return job
+        """Take the most overdue status job, else the most overdue other job."""
+        now = self.clock()
+        for heap in self._heaps:
+            job = self._peek(heap)
+            if job is not None and self._jobs[job].due <= now:
+                heapq.heappop(heap)
+                return job
+        return None
 
     def done(self, job: Job) -> None:
         """Reschedule a job after it ran (whatever the outcome)."""
@@ -225,18 +238,24 @@ class PollPlanner:
             return
         else:
             period = schedule.period_factor * self._status_period
-        schedule.due = self.clock() + period
+        # Keep to the job's own rhythm (a late run does not push every later one
+        # back), but never schedule into the past.
+        now = self.clock()
+        schedule.due = (
+            max(schedule.due + period, now + period / 2) if schedule.due <= now else (now + period)
+        )
         self._push(job, schedule.due)
 
     def _push(self, job: Job, due: float) -> None:
-        heapq.heappush(self._heap, (due, next(self._counter), job))
+        heap = self._heaps[0 if job.kind in STATUS_KINDS else 1]
+        heapq.heappush(heap, (due, next(self._counter), job))
 
-    def _peek(self) -> Job | None:
-        while self._heap:
-            due, _, job = self._heap[0]
+    def _peek(self, heap: list[tuple[float, int, Job]]) -> Job | None:
+        while heap:
+            due, _, job = heap[0]
             schedule = self._jobs.get(job)
             if schedule is None or schedule.due != due:
-                heapq.heappop(self._heap)  # stale entry
+                heapq.heappop(heap)  # stale entry
                 continue
             return job
         return None

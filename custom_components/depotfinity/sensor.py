@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -317,6 +318,7 @@ async def async_setup_entry(
                 yield ConnectorSensor(
                     coordinator, connector_description, charger_id, connector_id, device_id
                 )
+            yield NextReservationSensor(coordinator, charger_id, connector_id, device_id)
 
     async_track_devices(
         hass,
@@ -401,3 +403,58 @@ class ConnectorSensor(ConnectorEntity, SensorEntity):
         """The connector value."""
         connector = self.connector
         return None if connector is None else self.entity_description.value_fn(connector)
+
+
+NEXT_RESERVATION = SensorEntityDescription(
+    key="next_reservation",
+    translation_key="next_reservation",
+    device_class=SensorDeviceClass.TIMESTAMP,
+    # Each connector's reservations cost a request per read: read only while enabled.
+    entity_registry_enabled_default=False,
+)
+
+
+class NextReservationSensor(ConnectorEntity, SensorEntity):
+    """Start of a connector's running or next reservation (its RFID tag is never shown).
+
+    Reservations are read at a low cadence while the sensor is enabled, at once
+    after a reservation action, and when the connector enters or leaves Reserved.
+    """
+
+    entity_description = NEXT_RESERVATION
+
+    def __init__(
+        self,
+        coordinator: DepotFinityCoordinator,
+        charger_id: str,
+        connector_id: int,
+        parent_device_id: str,
+    ) -> None:
+        """Set up the sensor."""
+        super().__init__(
+            coordinator, NEXT_RESERVATION.key, charger_id, connector_id, parent_device_id
+        )
+
+    async def async_added_to_hass(self) -> None:
+        """Start reading the connector's reservations."""
+        await super().async_added_to_hass()
+        self.coordinator.want_reservations(self.charger_id, self.connector_id, wanted=True)
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop reading them when the sensor goes (disabled or removed)."""
+        self.coordinator.want_reservations(self.charger_id, self.connector_id, wanted=False)
+        await super().async_will_remove_from_hass()
+
+    @property
+    def native_value(self) -> datetime | None:
+        """When the running or next reservation starts."""
+        reservation = self.coordinator.next_reservation(self.charger_id, self.connector_id)
+        return None if reservation is None else reservation.start
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Its end and id (never the RFID tag)."""
+        reservation = self.coordinator.next_reservation(self.charger_id, self.connector_id)
+        if reservation is None:
+            return None
+        return {"end": reservation.end, "reservation_id": reservation.reservation_id}

@@ -1,0 +1,79 @@
+"""Buttons: force a charger to reconnect to DepotFinity."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .commands import DepotFinityCommands
+from .coordinator import DepotFinityConfigEntry, DepotFinityCoordinator
+from .devices import async_track_devices
+from .entity import ChargerEntity
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargerButtonDescription(ButtonEntityDescription):
+    """A charger button and the command it sends."""
+
+    press_fn: Callable[[DepotFinityCommands, str], Awaitable[Any]]
+
+
+CHARGER_BUTTONS: tuple[ChargerButtonDescription, ...] = (
+    # No "restart" device class: the charger is not restarted (its sessions go
+    # on); only its backend connection is dropped, and it reconnects by itself.
+    ChargerButtonDescription(
+        key="force_reconnect",
+        translation_key="force_reconnect",
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda commands, charger_id: commands.force_reconnect(charger_id),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: DepotFinityConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up the charger buttons, and those of chargers added later."""
+    coordinator = entry.runtime_data.coordinator
+    commands = entry.runtime_data.commands
+
+    def charger_entities(
+        charger_id: str, connectors: list[int], device_id: str
+    ) -> Iterable[Entity]:
+        for description in CHARGER_BUTTONS:
+            yield ChargerButton(coordinator, commands, description, charger_id)
+
+    async_track_devices(hass, entry, async_add_entities, charger=charger_entities)
+
+
+class ChargerButton(ChargerEntity, ButtonEntity):
+    """A charger button."""
+
+    entity_description: ChargerButtonDescription
+
+    def __init__(
+        self,
+        coordinator: DepotFinityCoordinator,
+        commands: DepotFinityCommands,
+        description: ChargerButtonDescription,
+        charger_id: str,
+    ) -> None:
+        """Set up the button."""
+        super().__init__(coordinator, description.key, charger_id)
+        self.entity_description = description
+        self._commands = commands
+
+    async def async_press(self) -> None:
+        """Send the command."""
+        await self.entity_description.press_fn(self._commands, self.charger_id)
