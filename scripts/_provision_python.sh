@@ -81,7 +81,7 @@ CONF
     return 1
   fi
   log "downloading python3.14 $candidate and its dependencies from '$suite'"
-  apt-get -qq install --download-only -y python3.14 python3.14-venv >/dev/null || return 1
+  apt-get -qq install --download-only -y python3.14 python3.14-venv libpython3.14-dev >/dev/null || return 1
   ARCHIVES="$root/cache/archives"
   unset APT_CONFIG
 }
@@ -115,6 +115,13 @@ patchelf --force-rpath --set-rpath "$final_libdir" "$bin"
 for f in "$staging"/usr/lib/python3.14/_sysconfigdata_*.py; do
   [ -f "$f" ] && sed -i "s#/usr/share/python-wheels#$prefix/usr/share/python-wheels#g" "$f"
 done
+
+# Debian's pyconfig.h is a stub that includes the multiarch header from the
+# system include path; put the real one in place so C extensions build.
+multiarch_config="$staging/usr/include/$triplet/python3.14/pyconfig.h"
+if [ -f "$multiarch_config" ]; then
+  cp "$multiarch_config" "$staging/usr/include/python3.14/pyconfig.h"
+fi
 
 rm -rf "$prefix"
 mkdir -p "$(dirname "$prefix")"
