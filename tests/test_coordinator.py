@@ -135,14 +135,11 @@ async def test_unknown_charger_is_unavailable(
     coordinator = await setup_entry(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     removed = simulator.sim.state.chargers.pop("CH-01")
-    for kind in (JobKind.CHARGER_STATUS, JobKind.CONNECTIVITY):
-        coordinator.planner.mark_due(Job(kind, "CH-01"), 0)
-        await tick(hass, freezer, 4)
+    await poll_until_idle(hass, freezer, coordinator)
     assert hass.states.get("sensor.ch_01_availability").state == STATE_UNAVAILABLE
     assert hass.states.get("sensor.ch_02_availability").state != STATE_UNAVAILABLE
     assert caplog.text.count("is not known to DepotFinity") == 1
 
     simulator.sim.state.chargers["CH-01"] = removed
-    coordinator.planner.mark_due(Job(JobKind.CHARGER_STATUS, "CH-01"), 0)
-    await tick(hass, freezer, 4)
+    await poll_until_idle(hass, freezer, coordinator)
     assert hass.states.get("sensor.ch_01_availability").state == "available"

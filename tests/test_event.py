@@ -15,7 +15,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import poll_until_idle, setup_entry, tick
+from .helpers import poll_until_idle, setup_entry
 
 pytestmark = pytest.mark.usefixtures("start_time")
 EVENT = "event.ch_01_fault"
@@ -49,7 +49,7 @@ async def test_fault_raised_and_cleared(
 
     simulator.sim.inject_fault("CH-01", 2, error_code="GroundFailure", vendor_error_code=4711)
     coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 2), 0)
-    await tick(hass, freezer, 4)
+    await poll_until_idle(hass, freezer, coordinator)
     state = hass.states.get(EVENT)
     assert state.attributes["event_type"] == "fault_raised"
     assert state.attributes["error_code"] == "GroundFailure"
@@ -59,12 +59,12 @@ async def test_fault_raised_and_cleared(
 
     # Still faulted: no new event.
     coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 2), 0)
-    await tick(hass, freezer, 4)
+    await poll_until_idle(hass, freezer, coordinator)
     assert hass.states.get(EVENT).state == raised_at
 
     simulator.sim.clear_fault("CH-01", 2)
     coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 2), 0)
-    await tick(hass, freezer, 4)
+    await poll_until_idle(hass, freezer, coordinator)
     state = hass.states.get(EVENT)
     assert state.attributes["event_type"] == "fault_cleared"
     assert state.attributes["error_code"] == "GroundFailure"

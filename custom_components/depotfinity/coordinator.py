@@ -15,6 +15,7 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     ApiGroup,
+    ConnectorStatus,
     DepotFinityAuthenticationError,
     DepotFinityClient,
     DepotFinityConnectionError,
@@ -23,7 +24,6 @@ from .api import (
     DepotFinityPackageError,
     DepotFinityRateLimitError,
     DepotFinityUnavailableError,
-    ConnectorStatus,
     Measurand,
     Priority,
     Reservation,
@@ -56,6 +56,8 @@ from .repairs import (
 )
 from .scheduler import HostScheduler, Job, JobKind, PollPlanner
 
+# Shortest gap between two ticks (the limiter keeps the budget in any case).
+MIN_TICK = 1.0
 # How often a switched-off feature (API package not subscribed) is tried again.
 PACKAGE_PROBE_DELAY = 6 * 3600.0
 # Overlap of two fleet-wide transactions queries, so no session slips between.
@@ -184,6 +186,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self.planner = PollPlanner(clock=lambda: dt_util.utcnow().timestamp())
         self.depot = DepotData()
         self._outage_since: datetime | None = None
+        self._next_tick = 0.0
         # Connectors whose reservations an enabled entity shows, and what was read.
         self._wanted_reservations: set[tuple[str, int]] = set()
         self.reservations: dict[tuple[str, int], list[Reservation]] = {}
@@ -254,10 +257,23 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             finally:
                 self.planner.done(job)
             self.note_success()
-        self.update_interval = timedelta(
-            seconds=self.scheduler.tick_interval(self.config_entry.entry_id)
-        )
+        self._pace()
         return self.depot
+
+    def _pace(self) -> None:
+        """Set the next tick on a fixed-rate schedule.
+
+        Home Assistant counts an update interval from the end of a refresh, so
+        request time and timer jitter would slow every tick a little; keeping to
+        absolute tick times spends the budget the scheduler planned, no more.
+        """
+        spacing = self.scheduler.tick_interval(self.config_entry.entry_id)
+        now = self.planner.clock()
+        target = self._next_tick + spacing
+        if target < now or target > now + spacing:
+            target = now + spacing  # first tick, or fell behind by more than a tick
+        self._next_tick = target
+        self.update_interval = timedelta(seconds=max(target - now, MIN_TICK))
 
     def _budget_spent(self) -> bool:
         """Whether the shared window has no poll slot left (commands used them).
@@ -302,9 +318,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             case JobKind.TRANSACTIONS:
                 await self._poll_transactions(first=False)
             case JobKind.RESERVATIONS:
-                reservations = await self.client.list_reservations(
-                    job.charger_id, job.connector_id
-                )
+                reservations = await self.client.list_reservations(job.charger_id, job.connector_id)
                 self.set_reservations(job.charger_id, job.connector_id, reservations)
             case JobKind.PROBE:
                 await self._probe(ApiGroup(job.charger_id))
@@ -466,7 +480,9 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self.depot.disabled_apis.discard(api)
         self.sync_configuration()
         for charger_id, connector_id in self._wanted_reservations:
-            self.planner.set_wanted(Job(JobKind.RESERVATIONS, charger_id, connector_id), True)
+            self.planner.set_wanted(
+                Job(JobKind.RESERVATIONS, charger_id, connector_id), wanted=True
+            )
         async_clear_issue(self.hass, self.config_entry, package_issue_id(api))
 
     # Outages and rate limits -----------------------------------------------------

@@ -35,6 +35,8 @@ POLL_MARGIN = 2
 TRANSACTIONS_MIN_PERIOD = 60.0
 MIN_STATUS_PERIOD = 10.0
 FOLLOW_UP_DELAYS = (3.0, 10.0)
+# How much earlier (in status periods) a due status job counts than other jobs.
+STATUS_HEAD_START = 0.5
 
 
 class JobKind(StrEnum):
@@ -214,14 +216,23 @@ class PollPlanner:
         return max(0.0, min(dues) - self.clock())
 
     def pop_due(self) -> Job | None:
-        """Take the most overdue status job, else the most overdue other job."""
+        """Take the most overdue job; status jobs count as overdue by T/2 more.
+
+        Status jobs win ties and small gaps, so their period stays tight; any
+        other job that waited longer than that still gets its turn.
+        """
         now = self.clock()
-        for heap in self._heaps:
+        best: tuple[float, list[tuple[float, int, Job]]] | None = None
+        for index, heap in enumerate(self._heaps):
             job = self._peek(heap)
-            if job is not None and self._jobs[job].due <= now:
-                heapq.heappop(heap)
-                return job
-        return None
+            if job is None or (due := self._jobs[job].due) > now:
+                continue
+            rank = due - (STATUS_HEAD_START * self._status_period if index == 0 else 0.0)
+            if best is None or rank < best[0]:
+                best = (rank, heap)
+        if best is None:
+            return None
+        return heapq.heappop(best[1])[2]
 
     def done(self, job: Job) -> None:
         """Reschedule a job after it ran (whatever the outcome)."""
