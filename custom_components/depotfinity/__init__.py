@@ -31,6 +31,7 @@ from .devices import (
 )
 from .repairs import async_clear_all
 from .scheduler import HostScheduler
+from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -40,6 +41,7 @@ HOST_SCHEDULERS: HassKey[dict[str, HostScheduler]] = HassKey(f"{DOMAIN}_schedule
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up the integration (actions are registered here, not per entry)."""
+    async_setup_services(hass)
     return True
 
 

@@ -47,7 +47,7 @@ from .api import (
     SessionReports,
     Transaction,
 )
-from .const import CONF_ID_TAG, COMMAND_DEDUPE_WINDOW, DOMAIN, LOGGER
+from .const import COMMAND_DEDUPE_WINDOW, CONF_ID_TAG, DOMAIN, LOGGER
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry

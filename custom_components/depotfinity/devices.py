@@ -183,22 +183,22 @@ def async_resolve_device(hass: HomeAssistant, device_id: str) -> DeviceTarget | 
     device = dr.async_get(hass).async_get(device_id)
     if device is None:
         return None
-    for entry_id in device.config_entries:
-        entry = hass.config_entries.async_get_entry(entry_id)
-        if entry is None or entry.domain != DOMAIN:
-            continue
-        if hub_identifier(entry) in device.identifiers:
-            return DeviceTarget(entry)
-        for subentry in entry.subentries.values():
-            if subentry.subentry_type == SUBENTRY_CHARGER:
-                charger_id: str = subentry.data[CONF_CHARGER_ID]
-                if charger_identifier(entry, charger_id) in device.identifiers:
-                    return DeviceTarget(entry, charger_id)
-                for number in subentry.data[CONF_CONNECTORS]:
-                    if connector_identifier(entry, charger_id, number) in device.identifiers:
-                        return DeviceTarget(entry, charger_id, number)
-            elif subentry.subentry_type == SUBENTRY_GROUP:
-                group_id: str = subentry.data[CONF_GROUP_ID]
-                if group_identifier(entry, group_id) in device.identifiers:
-                    return DeviceTarget(entry, group_id=group_id)
+    entry = hass.config_entries.async_get_entry(device.config_entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        return None
+    identifiers = device.identifiers
+    if hub_identifier(entry) in identifiers:
+        return DeviceTarget(entry)
+    for subentry in entry.subentries.values():
+        if subentry.subentry_type == SUBENTRY_CHARGER:
+            charger_id: str = subentry.data[CONF_CHARGER_ID]
+            if charger_identifier(entry, charger_id) in identifiers:
+                return DeviceTarget(entry, charger_id)
+            for number in subentry.data[CONF_CONNECTORS]:
+                if connector_identifier(entry, charger_id, number) in identifiers:
+                    return DeviceTarget(entry, charger_id, number)
+        elif subentry.subentry_type == SUBENTRY_GROUP:
+            group_id: str = subentry.data[CONF_GROUP_ID]
+            if group_identifier(entry, group_id) in identifiers:
+                return DeviceTarget(entry, group_id=group_id)
     return None

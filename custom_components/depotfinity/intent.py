@@ -138,7 +138,9 @@ def async_find_charger(hass: HomeAssistant, name: str) -> ChargerMatch:
         if found:
             several_entries = len(entries) > 1
             options = [
-                f"{m.charger.charger_id} of {m.entry.title}" if several_entries else m.name
+                f"{m.charger.charger_id} of {m.entry.title}"
+                if several_entries
+                else m.charger.charger_id
                 for m in found
             ]
             raise SpokenError(
@@ -149,14 +151,21 @@ def async_find_charger(hass: HomeAssistant, name: str) -> ChargerMatch:
 
 
 def _pick_connector(
-    match: ChargerMatch, number: int | None, fits: Collection[str]
+    match: ChargerMatch, number: int | None, fits: Collection[str], *, any_fits: bool = False
 ) -> ConnectorData:
-    """The connector that was said, the only one, or the only one in a fitting state."""
+    """The connector that was said, the only one, or the one in a fitting state.
+
+    With ``any_fits`` the first fitting connector will do; otherwise it must be
+    the only one.
+    """
     connectors = match.charger.connectors
     if number is not None:
         if number not in connectors:
             has = _spoken_list([str(n) for n in sorted(connectors)])
-            raise SpokenError(f"{match.name} has no connector {number}; it has {has}.")
+            plural = "s" if len(connectors) > 1 else ""
+            raise SpokenError(
+                f"{match.name} has no connector {number}; it has connector{plural} {has}."
+            )
         return connectors[number]
     if len(connectors) == 1:
         return next(iter(connectors.values()))
@@ -165,7 +174,7 @@ def _pick_connector(
         for _, connector in sorted(connectors.items())
         if connector.status is not None and connector.status.status in fits
     ]
-    if len(fitting) == 1:
+    if len(fitting) == 1 or (fitting and any_fits):
         return fitting[0]
     numbers = _spoken_list([str(n) for n in sorted(connectors)], "or")
     raise SpokenError(f"Which connector of {match.name}: {numbers}?")
@@ -179,11 +188,9 @@ def _where(match: ChargerMatch, connector: ConnectorData) -> str:
 
 def _action_data(match: ChargerMatch, connector: ConnectorData) -> dict[str, Any]:
     """The target of a command, as the integration's actions take it."""
-    return {
-        "config_entry_id": match.entry.entry_id,
-        "charger_id": match.charger.charger_id,
-        "connector_id": connector.connector_id,
-    }
+    if match.device is None:  # registered with the entry; gone only mid-removal
+        raise SpokenError(f"{match.name} is being removed from Home Assistant.")
+    return {"device_id": match.device.id, "connector_id": connector.connector_id}
 
 
 class _ChargerIntent(intent.IntentHandler):
@@ -334,14 +341,20 @@ class ReserveConnectorIntent(_ChargerIntent):
         self, intent_obj: intent.Intent, match: ChargerMatch, slots: dict[str, Any]
     ) -> str:
         number = slots.get("connector", {}).get("value")
-        connector = _pick_connector(match, number, (ConnectorStatus.AVAILABLE,))
+        connector = _pick_connector(match, number, (ConnectorStatus.AVAILABLE,), any_fits=True)
         minutes: int = slots["minutes"]["value"]
         start = _start_time(slots.get("start_time", {}).get("value"))
         end = start + timedelta(minutes=minutes)
+        if (tag := match.entry.runtime_data.commands.id_tag) is None:
+            raise SpokenError(
+                "Reserving needs the RFID tag for remote starts; set it in the "
+                "DepotFinity options first.",
+                intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
+            )
         await intent_obj.hass.services.async_call(
             DOMAIN,
             SERVICE_RESERVE_CONNECTOR,
-            {**_action_data(match, connector), "start": start, "end": end},
+            {**_action_data(match, connector), "start": start, "end": end, "rfid_tag": tag},
             blocking=True,
             context=intent_obj.context,
         )

@@ -36,7 +36,7 @@ TRANSACTIONS_MIN_PERIOD = 60.0
 MIN_STATUS_PERIOD = 10.0
 FOLLOW_UP_DELAYS = (3.0, 10.0)
 # How much earlier (in status periods) a due status job counts than other jobs.
-STATUS_HEAD_START = 0.5
+STATUS_HEAD_START = 3.0
 
 
 class JobKind(StrEnum):
@@ -96,9 +96,13 @@ class PollPlanner:
     _status_period: float = MIN_STATUS_PERIOD
     # Status jobs go first when several are due: their freshness is what the
     # budget is planned around; meters and transactions absorb the jitter.
-    _heaps: tuple[list[tuple[float, int, Job]], list[tuple[float, int, Job]]] = field(
-        default_factory=lambda: ([], [])
-    )
+    # Three queues: hinted jobs (follow-ups after a command, a session the
+    # transactions query saw start) first, then status jobs, then the rest.
+    _heaps: tuple[
+        list[tuple[float, int, Job]],
+        list[tuple[float, int, Job]],
+        list[tuple[float, int, Job]],
+    ] = field(default_factory=lambda: ([], [], []))
     _counter: itertools.count[int] = field(default_factory=itertools.count)
 
     # Fleet shape -----------------------------------------------------------
@@ -196,7 +200,7 @@ class PollPlanner:
         due = self.clock() + delay
         if due < schedule.due:
             schedule.due = due
-            self._push(job, due)
+            self._push(job, due, hinted=True)
 
     def follow_up(self, charger_id: str, connector_id: int | None) -> None:
         """Re-read a connector (or a charger) a few seconds after a command."""
@@ -216,14 +220,18 @@ class PollPlanner:
         return max(0.0, min(dues) - self.clock())
 
     def pop_due(self) -> Job | None:
-        """Take the most overdue job; status jobs count as overdue by T/2 more.
+        """Take the next job: a due hinted one, else the most overdue by rank.
 
-        Status jobs win ties and small gaps, so their period stays tight; any
-        other job that waited longer than that still gets its turn.
+        Status jobs count as overdue by ``STATUS_HEAD_START`` periods more than
+        other jobs, so their period stays tight while the rest still get their
+        turn once they have waited that long.
         """
         now = self.clock()
+        hinted = self._peek(self._heaps[0])
+        if hinted is not None and self._jobs[hinted].due <= now:
+            return heapq.heappop(self._heaps[0])[2]
         best: tuple[float, list[tuple[float, int, Job]]] | None = None
-        for index, heap in enumerate(self._heaps):
+        for index, heap in enumerate(self._heaps[1:]):
             job = self._peek(heap)
             if job is None or (due := self._jobs[job].due) > now:
                 continue
@@ -257,8 +265,8 @@ class PollPlanner:
         )
         self._push(job, schedule.due)
 
-    def _push(self, job: Job, due: float) -> None:
-        heap = self._heaps[0 if job.kind in STATUS_KINDS else 1]
+    def _push(self, job: Job, due: float, *, hinted: bool = False) -> None:
+        heap = self._heaps[0 if hinted else 1 if job.kind in STATUS_KINDS else 2]
         heapq.heappush(heap, (due, next(self._counter), job))
 
     def _peek(self, heap: list[tuple[float, int, Job]]) -> Job | None:

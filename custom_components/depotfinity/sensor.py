@@ -457,4 +457,5 @@ class NextReservationSensor(ConnectorEntity, SensorEntity):
         reservation = self.coordinator.next_reservation(self.charger_id, self.connector_id)
         if reservation is None:
             return None
-        return {"end": reservation.end, "reservation_id": reservation.reservation_id}
+        end = None if reservation.end is None else reservation.end.isoformat()
+        return {"end": end, "reservation_id": reservation.reservation_id}

@@ -50,12 +50,8 @@ CONNECTOR_SWITCHES: tuple[ConnectorSwitchDescription, ...] = (
         key="charging",
         translation_key="charging",
         is_on_fn=lambda c: None if c.status is None else c.status.status in SESSION_STATUSES,
-        turn_on_fn=lambda commands, charger_id, number: commands.start_charging(
-            charger_id, number
-        ),
-        turn_off_fn=lambda commands, charger_id, number: commands.stop_charging(
-            charger_id, number
-        ),
+        turn_on_fn=lambda commands, charger_id, number: commands.start_charging(charger_id, number),
+        turn_off_fn=lambda commands, charger_id, number: commands.stop_charging(charger_id, number),
     ),
 )
 
@@ -123,20 +119,18 @@ class ConnectorSwitch(ConnectorEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Start charging."""
-        await self.entity_description.turn_on_fn(
-            self._commands, self.charger_id, self.connector_id
-        )
-        self._start_optimistic(True)
+        await self.entity_description.turn_on_fn(self._commands, self.charger_id, self.connector_id)
+        self._start_optimistic(state=True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Stop charging."""
         await self.entity_description.turn_off_fn(
             self._commands, self.charger_id, self.connector_id
         )
-        self._start_optimistic(False)
+        self._start_optimistic(state=False)
 
     @callback
-    def _start_optimistic(self, state: bool) -> None:
+    def _start_optimistic(self, *, state: bool) -> None:
         self._stop_optimistic()
         self._optimistic = state
         self._optimistic_since = dt_util.utcnow()

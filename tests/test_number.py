@@ -1,0 +1,140 @@
+"""Group power-limit numbers against the simulator, kept across restarts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.number import (
+    ATTR_VALUE,
+    DOMAIN as NUMBER_DOMAIN,
+    SERVICE_SET_VALUE,
+)
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN, Platform
+from homeassistant.core import HomeAssistant, State
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    mock_restore_cache_with_extra_data,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.depotfinity.const import POWER_LIMIT_DURATION
+from depotfinity_simulator import SimulatorServer
+
+from .conftest import START
+from .control import setup_control
+from .helpers import tick
+
+pytestmark = pytest.mark.usefixtures("start_time")
+
+NUMBER = "number.group_1_power_limit"
+
+
+def _restored(value: float, until: str) -> tuple[State, dict[str, object]]:
+    return (
+        State(NUMBER, str(value), {"until": until}),
+        {
+            "native_max_value": 2000.0,
+            "native_min_value": 0.0,
+            "native_step": 1.0,
+            "native_unit_of_measurement": "kW",
+            "native_value": value,
+        },
+    )
+
+
+async def _set(hass: HomeAssistant, value: float) -> None:
+    await hass.services.async_call(
+        NUMBER_DOMAIN, SERVICE_SET_VALUE, {ATTR_ENTITY_ID: NUMBER, ATTR_VALUE: value}, blocking=True
+    )
+
+
+async def test_numbers(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """One power limit per group, unknown until set (DepotFinity cannot report it)."""
+    with patch("custom_components.depotfinity.PLATFORMS", [Platform.NUMBER]):
+        await setup_control(hass, mock_config_entry)
+    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+
+
+async def test_set_limit_for_a_day(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """The limit goes out in W for 24 hours from now, and shows until it lapses."""
+    await setup_control(hass, mock_config_entry)
+    await _set(hass, 150)
+    group = simulator.sim.snapshot()["charger_groups"][0]
+    assert group["activeLimitW"] == 150_000
+    assert group["schedule"] == [
+        {
+            "fromDate": "2026-11-02T08:00:00.000Z",
+            "toDate": "2026-11-03T08:00:00.000Z",
+            "externalPowerLimitW": 150_000,
+        }
+    ]
+    state = hass.states.get(NUMBER)
+    assert float(state.state) == 150
+    assert state.attributes["until"] == (START + POWER_LIMIT_DURATION).isoformat()
+    assert (
+        mock_config_entry.runtime_data.coordinator.depot.groups[
+            group["chargerGroupId"]
+        ].power_limit_w
+        == 150_000
+    )
+
+    await tick(hass, freezer, POWER_LIMIT_DURATION.total_seconds() + 1)
+    assert hass.states.get(NUMBER).state == STATE_UNKNOWN
+
+
+async def test_refused_limit_stays_unknown(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Without the Charger Control package the error names it; nothing is shown as set."""
+    await setup_control(hass, mock_config_entry)
+    simulator.sim.package = "advanced"
+    with pytest.raises(HomeAssistantError, match="Charger Control API is not in your") as err:
+        await _set(hass, 100)
+    assert err.value.translation_key == "package_missing"
+    assert hass.states.get(NUMBER).state == STATE_UNKNOWN
+
+
+async def test_restores_a_limit_that_still_applies(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """After a restart the last limit set shows again, nothing is sent."""
+    until = (START + timedelta(hours=5)).isoformat()
+    mock_restore_cache_with_extra_data(hass, (_restored(120.0, until),))
+    await setup_control(hass, mock_config_entry)
+    state = hass.states.get(NUMBER)
+    assert float(state.state) == 120
+    assert state.attributes["until"] == until
+    assert simulator.sim.snapshot()["charger_groups"][0]["schedule"] == []
+
+
+async def test_does_not_restore_a_lapsed_limit(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """A limit whose window ended while Home Assistant was down is unknown."""
+    until = (START - timedelta(minutes=1)).isoformat()
+    mock_restore_cache_with_extra_data(hass, (_restored(120.0, until),))
+    await setup_control(hass, mock_config_entry)
+    assert hass.states.get(NUMBER).state == STATE_UNKNOWN
