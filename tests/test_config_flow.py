@@ -11,7 +11,11 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.depotfinity.api import DepotFinityClient, DepotFinityPackageError
+from custom_components.depotfinity.api import (
+    DepotFinityClient,
+    DepotFinityPackageError,
+    Transaction,
+)
 from custom_components.depotfinity.const import (
     CONF_API_URL,
     CONF_AUTH_URL,
@@ -390,3 +394,22 @@ async def test_region_eu_uses_documented_hosts(hass: HomeAssistant) -> None:
         )
     assert result["step_id"] == "chargers"
     assert result["description_placeholders"]["count"] == "0"
+
+
+async def test_incomplete_transactions_are_skipped(hass: HomeAssistant) -> None:
+    """A transaction without a charger or connector suggests no charger."""
+    flow_id = await _start(hass)
+    odd = [
+        Transaction(1, None, 1, None, None, None, None, None, None, None),
+        Transaction(2, "CH-09", None, None, None, None, None, None, None, None),
+        Transaction(3, "CH-07", 2, None, None, None, None, None, None, None),
+    ]
+    with (
+        patch.object(DepotFinityClient, "authenticate", return_value=None),
+        patch.object(DepotFinityClient, "get_transactions", return_value=odd),
+        patch.object(DepotFinityClient, "list_charger_groups", return_value=[]),
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_CLIENT_ID: "x", CONF_CLIENT_SECRET: "y", CONF_REGION: "eu"}
+        )
+    assert result["description_placeholders"]["count"] == "1"

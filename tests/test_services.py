@@ -302,11 +302,11 @@ async def test_next_reservation_sensor(
     assert set(state.attributes) == {"end", "reservation_id", "device_class", "friendly_name"}
 
     # When it begins the connector turns Reserved: the reservations are read again.
-    await tick(hass, freezer, 3600, simulator)
     planner = coordinator.planner
     for job in planner._jobs:  # none is due by its (long) period
         if job.kind is JobKind.RESERVATIONS:
             planner._jobs[job].due = planner.clock() + 9999
+    await tick(hass, freezer, 3600, simulator)
     await read_statuses(hass, freezer, coordinator, ("CH-01", 1), simulator=simulator)
     assert hass.states.get("sensor.ch_01_connector_1_status").state == "reserved"
     await tick_until(hass, freezer, coordinator, lambda: _reservation_reads(simulator) == 6)

@@ -35,8 +35,8 @@ POLL_MARGIN = 2
 TRANSACTIONS_MIN_PERIOD = 60.0
 MIN_STATUS_PERIOD = 10.0
 FOLLOW_UP_DELAYS = (3.0, 10.0)
-# How much earlier (in status periods) a due status job counts than other jobs.
-STATUS_HEAD_START = 3.0
+# Ticks of credit other jobs may save up while none of them is due.
+MAX_OTHER_CREDIT = 2.0
 
 
 class JobKind(StrEnum):
@@ -104,6 +104,7 @@ class PollPlanner:
         list[tuple[float, int, Job]],
     ] = field(default_factory=lambda: ([], [], []))
     _counter: itertools.count[int] = field(default_factory=itertools.count)
+    _other_credit: float = 0.0
 
     # Fleet shape -----------------------------------------------------------
 
@@ -197,10 +198,9 @@ class PollPlanner:
         """Ask for a job ``delay`` seconds from now (a follow-up or a hint)."""
         if (schedule := self._jobs.get(job)) is None:
             return
-        due = self.clock() + delay
-        if due < schedule.due:
-            schedule.due = due
-            self._push(job, due, hinted=True)
+        # An already-due job keeps its due time but moves to the front queue.
+        schedule.due = min(self.clock() + delay, schedule.due)
+        self._push(job, schedule.due, hinted=True)
 
     def follow_up(self, charger_id: str, connector_id: int | None) -> None:
         """Re-read a connector (or a charger) a few seconds after a command."""
@@ -220,27 +220,35 @@ class PollPlanner:
         return max(0.0, min(dues) - self.clock())
 
     def pop_due(self) -> Job | None:
-        """Take the next job: a due hinted one, else the most overdue by rank.
+        """Take the next job: a due hinted one first, else by share.
 
-        Status jobs count as overdue by ``STATUS_HEAD_START`` periods more than
-        other jobs, so their period stays tight while the rest still get their
-        turn once they have waited that long.
+        Status jobs and the other jobs (meters, connectivity, transactions) each
+        get the share of ticks the plan gives them, so a backlog of meter reads
+        (after start-up, or many sessions at once) never stretches the status
+        period, and the other jobs still get their turn. Call once per tick.
         """
         now = self.clock()
-        hinted = self._peek(self._heaps[0])
+        hinted, status, other = (self._peek(heap) for heap in self._heaps)
         if hinted is not None and self._jobs[hinted].due <= now:
             return heapq.heappop(self._heaps[0])[2]
-        best: tuple[float, list[tuple[float, int, Job]]] | None = None
-        for index, heap in enumerate(self._heaps[1:]):
-            job = self._peek(heap)
-            if job is None or (due := self._jobs[job].due) > now:
-                continue
-            rank = due - (STATUS_HEAD_START * self._status_period if index == 0 else 0.0)
-            if best is None or rank < best[0]:
-                best = (rank, heap)
-        if best is None:
-            return None
-        return heapq.heappop(best[1])[2]
+        status_due = status is not None and self._jobs[status].due <= now
+        other_due = other is not None and self._jobs[other].due <= now
+        self._other_credit = min(self._other_credit + 1.0 - self.status_share, MAX_OTHER_CREDIT)
+        if other_due and (not status_due or self._other_credit >= 1.0):
+            self._other_credit = max(self._other_credit - 1.0, 0.0)
+            return heapq.heappop(self._heaps[2])[2]
+        if status_due:
+            return heapq.heappop(self._heaps[1])[2]
+        return None
+
+    @property
+    def status_share(self) -> float:
+        """Share of the planned requests that are status reads."""
+        total = self.sweep_cost
+        if not total:
+            return 1.0
+        status = sum(1 for job in self._jobs if job.kind in STATUS_KINDS)
+        return min(status / total, 1.0)
 
     def done(self, job: Job) -> None:
         """Reschedule a job after it ran (whatever the outcome)."""

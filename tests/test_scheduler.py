@@ -1,0 +1,135 @@
+"""The request planner on its own: pace, shares, hints (no Home Assistant needed)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from custom_components.depotfinity.scheduler import (
+    HostScheduler,
+    Job,
+    JobKind,
+    PollPlanner,
+)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _fleet(chargers: int) -> list[tuple[str, int]]:
+    return [(f"CH-{c:02}", n) for c in range(1, chargers + 1) for n in (1, 2)]
+
+
+def _run(planner: PollPlanner, clock: Clock, spacing: float, seconds: float) -> list[Job]:
+    ran: list[Job] = []
+    end = clock.now + seconds
+    while clock.now < end:
+        clock.now += spacing
+        if (job := planner.pop_due()) is not None:
+            planner.done(job)
+            ran.append(job)
+    return ran
+
+
+def test_period_follows_the_budget() -> None:
+    """T = K / R: a bigger fleet gets a longer status period, never more requests."""
+    clock = Clock()
+    host = HostScheduler()
+    small, large = PollPlanner(clock), PollPlanner(clock)
+    small.set_fleet(_fleet(5))
+    host.register("small", small)
+    assert small.status_period == pytest.approx(small.sweep_cost / host.poll_rate, rel=0.01)
+    large.set_fleet(_fleet(50))
+    host.register("large", large)
+    # Shared host: one period for both, fitted to their total cost.
+    assert small.status_period == large.status_period
+    total = small.sweep_cost + large.sweep_cost
+    assert large.status_period == pytest.approx(total / host.poll_rate, rel=0.01)
+    assert host.tick_interval("large") < host.tick_interval("small")
+    host.unregister("large")
+    assert small.status_period < large.status_period
+    assert not host.empty
+
+
+def test_budget_share_slows_the_pace() -> None:
+    """An entry that may use 50 % of the budget halves the poll rate."""
+    host = HostScheduler()
+    full = host.poll_rate
+    host.register("a", PollPlanner(Clock()), share=50)
+    assert host.poll_rate == pytest.approx(full / 2)
+
+
+def test_every_status_job_keeps_its_period_under_a_backlog() -> None:
+    """A backlog of meter reads does not stretch the status period."""
+    clock = Clock()
+    host = HostScheduler()
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(10))
+    host.register("e", planner)
+    for charger, number in _fleet(10):
+        planner.set_active(charger, number, active=True)
+    host.rebalance()
+    spacing = host.tick_interval("e")
+    ran = _run(planner, clock, spacing, 10 * planner.status_period)
+    counts = Counter(job.kind for job in ran)
+    periods = 10
+    status_per_period = counts[JobKind.CONNECTOR_STATUS] / periods
+    assert status_per_period == pytest.approx(20, rel=0.15)
+    assert counts[JobKind.POWER] > 0
+    assert counts[JobKind.CONNECTIVITY] > 0
+    assert counts[JobKind.TRANSACTIONS] > 0
+
+
+def test_hints_jump_the_queue() -> None:
+    """A follow-up after a command runs before anything else that is due."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(3))
+    planner.follow_up("CH-03", 2)
+    clock.now += 3
+    assert planner.pop_due() == Job(JobKind.CONNECTOR_STATUS, "CH-03", 2)
+    planner.follow_up("CH-02", None)
+    clock.now += 3
+    assert planner.pop_due() == Job(JobKind.CHARGER_STATUS, "CH-02")
+
+
+def test_meters_only_while_a_session_runs() -> None:
+    """Power is polled while active; energy is read once more when the session ends."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    planner.set_fleet([("CH-01", 1)])
+    power = Job(JobKind.POWER, "CH-01", 1)
+    energy = Job(JobKind.ENERGY, "CH-01", 1)
+    idle_cost = planner.sweep_cost
+    planner.set_active("CH-01", 1, active=True)
+    assert power in planner._jobs
+    assert planner.sweep_cost == pytest.approx(idle_cost + 1.0)
+    planner.set_active("CH-01", 1, active=False)
+    assert power not in planner._jobs
+    assert planner._jobs[energy].period_factor == 0.0
+    planner.done(energy)
+    assert planner._jobs[energy].due == float("inf")
+
+
+def test_switched_off_kind_and_probe() -> None:
+    """A forbidden API's jobs go; a probe runs once, later."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(1))
+    planner.remove_kind(JobKind.ENERGY)
+    assert not any(job.kind is JobKind.ENERGY for job in planner._jobs)
+    probe = Job(JobKind.PROBE, "Time Series")
+    planner.add_probe(probe, 3600)
+    assert planner.next_due_in() == 0.0  # other jobs are due now
+    clock.now += 3601
+    ran = _run(planner, clock, 1.0, 30)
+    assert probe in ran
+    assert probe not in planner._jobs
