@@ -217,6 +217,7 @@ class Simulator:
     client_secret: str
     chargers: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
+    rfid_tags: list[str] = field(default_factory=list)
 
 
 _BANNER = re.compile(r"^(?P<key>[a-z_]+): (?P<value>.*)$")
@@ -237,7 +238,12 @@ def _parse_simulator(text: str) -> Simulator | None:
         return [part.strip() for part in values.get(key, "").split(",") if part.strip()]
 
     return Simulator(
-        url, values["client_id"], values["client_secret"], ids("chargers"), ids("charger_groups")
+        url,
+        values["client_id"],
+        values["client_secret"],
+        ids("chargers"),
+        ids("charger_groups"),
+        ids("rfid_tags"),
     )
 
 
@@ -571,12 +577,29 @@ async def add_integration(api: HomeAssistantApi, sim: Simulator) -> None:
     if result.get("type") == "create_entry":
         entry = result.get("result") or {}
         log(f"config flow: created {result.get('title')!r} ({entry.get('state', 'set up')})")
+        if sim.rfid_tags and entry.get("entry_id"):
+            await set_remote_start_tag(api, str(entry["entry_id"]), sim.rfid_tags[0])
         return
     if result.get("type") == "abort":
         raise BootstrapError(f"the config flow aborted: {result.get('reason')}")
     raise BootstrapError(
         f"the config flow stopped at step {result.get('step_id')!r}: {_form_errors(result)}"
     )
+
+
+async def set_remote_start_tag(api: HomeAssistantApi, entry_id: str, tag: str) -> None:
+    """Give the entry a simulator RFID tag for remote starts (the Charging switches)."""
+    result = await api.call(
+        "POST", "/api/config/config_entries/options/flow", json_body={"handler": entry_id}
+    )
+    result = await api.call(
+        "POST",
+        f"/api/config/config_entries/options/flow/{result['flow_id']}",
+        json_body={"id_tag": tag, "budget_share": 100},
+    )
+    if result.get("type") != "create_entry":
+        raise BootstrapError(f"setting the remote-start tag failed: {_form_errors(result)}")
+    log("options: remote starts use one of the simulator's RFID tags")
 
 
 def _slug(charger_id: str) -> str:
@@ -651,6 +674,33 @@ async def check(api: HomeAssistantApi, sim: Simulator, within: float) -> bool:
     return complete
 
 
+async def check_charging(api: HomeAssistantApi, sim: Simulator, within: float) -> bool:
+    """Turn a free connector's Charging switch on; wait for Charging and power > 0."""
+    slug = f"{_slug(sim.chargers[0])}_connector_2"
+    switch, status, power = (
+        f"switch.{slug}_charging",
+        f"sensor.{slug}_status",
+        f"sensor.{slug}_power",
+    )
+    await api.call("POST", "/api/services/switch/turn_on", json_body={"entity_id": switch})
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        states = {s["entity_id"]: s["state"] for s in await api.call("GET", "/api/states")}
+        try:
+            watts = float(states.get(power, "nan"))
+        except ValueError:
+            watts = float("nan")
+        if states.get(status) == "charging" and watts > 0:
+            print(f"charging check: {switch} on -> {status} = charging, {power} = {watts} kW")
+            await api.call("POST", "/api/services/switch/turn_off", json_body={"entity_id": switch})
+            return True
+        await asyncio.sleep(2)
+    print(
+        f"charging check: FAILED ({status} = {states.get(status)}, {power} = {states.get(power)})"
+    )
+    return False
+
+
 async def bootstrap(args: argparse.Namespace) -> int:
     """Onboard, log in, add the integration, optionally check."""
     import aiohttp  # noqa: PLC0415
@@ -677,7 +727,9 @@ async def bootstrap(args: argparse.Namespace) -> int:
                 log(f"adding the integration failed: {err}")
                 return ADD_FAILED
         if args.check:
-            return 0 if await check(api, sim, args.check_timeout) else 1
+            ok = await check(api, sim, args.check_timeout)
+            ok = ok and await check_charging(api, sim, args.check_timeout)
+            return 0 if ok else 1
     return 0
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.depotfinity.const import CONF_CLIENT_SECRET
+from custom_components.depotfinity.const import CONF_BUDGET_SHARE, CONF_CLIENT_SECRET, CONF_ID_TAG
 from depotfinity_simulator import SimulatorServer
 
 
@@ -49,3 +50,24 @@ async def test_auth_failure_starts_reauth(
     assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_options_change_reloads_the_entry(
+    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+) -> None:
+    """Saving options on a loaded entry reloads it with the new options."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    first = mock_config_entry.runtime_data.coordinator
+    full_rate = first.scheduler.poll_rate
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_ID_TAG: "89C4704A", CONF_BUDGET_SHARE: 50}
+    )
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    coordinator = mock_config_entry.runtime_data.coordinator
+    assert coordinator is not first
+    assert coordinator.scheduler.poll_rate == pytest.approx(full_rate / 2)
+    assert mock_config_entry.options[CONF_ID_TAG] == "89C4704A"

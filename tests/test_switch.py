@@ -25,7 +25,7 @@ from custom_components.depotfinity.api import CommandResult
 from depotfinity_simulator import SimulatorServer
 
 from .control import COMMAND_ROUTE, read_statuses, setup_control
-from .helpers import tick
+from .helpers import poll_until_idle, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -189,3 +189,25 @@ async def test_confirmed_state_follows_the_connector_again(
     await read_statuses(hass, freezer, coordinator, ("CH-01", 1))
     assert hass.states.get("sensor.ch_01_connector_1_status").state == "unavailable"
     assert hass.states.get(SWITCH).state == STATE_OFF
+
+
+async def test_switch_on_makes_power_rise(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Turning Charging on starts a session whose power shows within a few minutes."""
+    coordinator = await setup_control(hass, mock_config_entry)
+    await poll_until_idle(hass, freezer, coordinator)
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.ch_02_connector_1_charging"}, blocking=True
+    )
+    power = "sensor.ch_02_connector_1_power"
+    for _ in range(60):
+        await tick(hass, freezer, 5, simulator)
+        state = hass.states.get(power).state
+        if state not in ("unknown", "0.0"):
+            break
+    assert hass.states.get("sensor.ch_02_connector_1_status").state == "charging"
+    assert float(hass.states.get(power).state) > 0

@@ -77,8 +77,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: DepotFinityConfigEntry) 
     entry.runtime_data = DepotFinityRuntimeData(client=client, coordinator=coordinator)
     entry.async_on_unload(coordinator.shutdown_scheduling)
 
+    options = dict(entry.options)
+
     async def _async_entry_updated(hass: HomeAssistant, entry: DepotFinityConfigEntry) -> None:
-        # Subentries (chargers, groups) were added or removed; options reload the entry.
+        # New options (tag, budget share) take effect by a reload; added or
+        # removed subentries (chargers, groups) are followed without one.
+        if dict(entry.options) != options:
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+            return
         coordinator.sync_configuration()
 
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))

@@ -12,7 +12,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     ConfigSubentryData,
     ConfigSubentryFlow,
-    OptionsFlowWithReload,
+    OptionsFlow,
     SubentryFlowResult,
 )
 from homeassistant.core import HomeAssistant, callback
@@ -332,7 +332,7 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
-class DepotFinityOptionsFlow(OptionsFlowWithReload):
+class DepotFinityOptionsFlow(OptionsFlow):
     """Behaviour settings of an account."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

@@ -56,6 +56,9 @@ from .repairs import (
 )
 from .scheduler import HostScheduler, Job, JobKind, PollPlanner
 
+# [INFERRED] How long a meter sample may lag the connector status (the simulator
+# samples once a minute).
+METER_SAMPLE_LAG = 60.0
 # Shortest gap between two ticks (the limiter keeps the budget in any case).
 MIN_TICK = 1.0
 # How often a switched-off feature (API package not subscribed) is tried again.
@@ -370,7 +373,12 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             start=now - window,
             end=now,
         )
-        if (newest := _newest_number(points)) is None:
+        newest = _newest_number(points)
+        if job.kind is JobKind.POWER and connector.is_charging and not newest:
+            # Meter samples lag the status: a session that just started may have
+            # no sample with power yet. Look again once the next one is due.
+            self.planner.mark_due(job, METER_SAMPLE_LAG)
+        if newest is None:
             return
         if job.kind is JobKind.POWER:
             connector.power_w = newest if connector.is_active else 0.0

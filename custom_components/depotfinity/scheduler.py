@@ -140,7 +140,8 @@ class PollPlanner:
         if active and power not in self._active:
             self._active.update((power, energy))
             self._jobs[power] = _Schedule(due=now, period_factor=PERIOD_FACTOR[JobKind.POWER])
-            self._push(power, now)
+            # The first power reading of a session is what a user waits for.
+            self._push(power, now, hinted=True)
             self._jobs[energy].period_factor = PERIOD_FACTOR[JobKind.ENERGY]
             self.mark_due(energy, 0.0)
         elif not active and power in self._active:
@@ -198,8 +199,12 @@ class PollPlanner:
         """Ask for a job ``delay`` seconds from now (a follow-up or a hint)."""
         if (schedule := self._jobs.get(job)) is None:
             return
-        # An already-due job keeps its due time but moves to the front queue.
-        schedule.due = min(self.clock() + delay, schedule.due)
+        now = self.clock()
+        if schedule.due > now:
+            schedule.due = min(schedule.due, now + delay)  # only ever sooner
+        elif delay > 0:
+            schedule.due = now + delay  # due (or running): read again after the delay
+        # else: already due; it just moves to the front queue.
         self._push(job, schedule.due, hinted=True)
 
     def follow_up(self, charger_id: str, connector_id: int | None) -> None:
@@ -265,12 +270,14 @@ class PollPlanner:
             return
         else:
             period = schedule.period_factor * self._status_period
-        # Keep to the job's own rhythm (a late run does not push every later one
-        # back), but never schedule into the past.
         now = self.clock()
-        schedule.due = (
-            max(schedule.due + period, now + period / 2) if schedule.due <= now else (now + period)
-        )
+        if schedule.due > now:
+            # A hint given while the job ran (mark_due) stays, if it is sooner.
+            schedule.due = min(schedule.due, now + period)
+        else:
+            # Keep to the job's own rhythm (a late run does not push every later
+            # one back), but never schedule into the past.
+            schedule.due = max(schedule.due + period, now + period / 2)
         self._push(job, schedule.due)
 
     def _push(self, job: Job, due: float, *, hinted: bool = False) -> None:
