@@ -14,7 +14,7 @@ from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import tick
+from .helpers import poll_until
 
 ID_TAG = "89C4704A"
 COMMAND_ROUTE = "/v1/chargerControl/chargers/{chargerId}/remoteCommands/{remoteCommandType}"
@@ -43,13 +43,7 @@ async def tick_until(
     max_ticks: int = 60,
 ) -> None:
     """Let the coordinator poll, one request per tick, until ``done()`` holds."""
-    for _ in range(max_ticks):
-        if done():
-            return
-        interval = coordinator.update_interval
-        assert interval is not None
-        await tick(hass, freezer, interval.total_seconds() + 0.5, simulator)
-    raise AssertionError("condition not reached")
+    await poll_until(hass, freezer, simulator, coordinator, done, max_ticks=max_ticks)
 
 
 async def read_statuses(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
@@ -12,6 +13,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
+from custom_components.depotfinity.scheduler import Job
 from depotfinity_simulator import SimulatorServer
 
 
@@ -61,3 +63,27 @@ async def poll_until_idle(
         if all(schedule.due > started for schedule in planner._jobs.values()):
             return count
     raise AssertionError("some jobs never ran")
+
+
+async def poll_until(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer | None,
+    coordinator: DepotFinityCoordinator,
+    check: Callable[[], object],
+    *jobs: Job,
+    max_ticks: int = 100,
+) -> None:
+    """Ask for the given polls, then let polls run (one per tick) until ``check()`` holds.
+
+    With a simulator, its clock moves with Home Assistant's.
+    """
+    for job in jobs:
+        coordinator.planner.mark_due(job, 0)
+    for _ in range(max_ticks):
+        if check():
+            return
+        interval = coordinator.update_interval
+        assert interval is not None
+        await tick(hass, freezer, interval.total_seconds() + 0.5, simulator)
+    raise AssertionError("the polls never showed the change")

@@ -31,7 +31,7 @@ from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import CLIENT_ID, entry_data
-from .helpers import setup_entry, tick
+from .helpers import poll_until, setup_entry
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -81,26 +81,6 @@ def entity_id(hass: HomeAssistant, domain: str, key: str) -> str:
     return found
 
 
-async def run_polls(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    coordinator: DepotFinityCoordinator,
-    until: Any,
-    *jobs: Job,
-) -> None:
-    """Ask for polls, then let them run until ``until()`` holds."""
-    for job in jobs:
-        coordinator.planner.mark_due(job, 0)
-    for _ in range(100):
-        if until():
-            return
-        interval = coordinator.update_interval
-        assert interval is not None
-        await tick(hass, freezer, interval.total_seconds() + 0.5, simulator)
-    raise AssertionError("the polls never showed the change")
-
-
 @pytest.fixture
 async def coordinator(
     hass: HomeAssistant,
@@ -111,7 +91,7 @@ async def coordinator(
     """The entry, once the charger's availability is known (the fault event's baseline)."""
     coordinator = await setup_entry(hass, mock_config_entry)
     charger = coordinator.depot.chargers["CH-01"]
-    await run_polls(
+    await poll_until(
         hass,
         freezer,
         simulator,

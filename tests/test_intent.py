@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 import importlib.util
 from pathlib import Path
@@ -50,7 +49,7 @@ from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import CLIENT_ID, entry_data
-from .helpers import setup_entry, tick
+from .helpers import poll_until, setup_entry, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -103,26 +102,6 @@ async def poll_fleet(
         assert interval is not None
         await tick(hass, freezer, interval.total_seconds() + 0.5, simulator)
     raise AssertionError("the fleet never reported")
-
-
-async def poll_until(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    coordinator: DepotFinityCoordinator,
-    check: Callable[[], object],
-    *jobs: Job,
-) -> None:
-    """Ask for the given polls, then let polls run until the data passes ``check``."""
-    for job in jobs:
-        coordinator.planner.mark_due(job, 0)
-    for _ in range(100):
-        if check():
-            return
-        interval = coordinator.update_interval
-        assert interval is not None
-        await tick(hass, freezer, interval.total_seconds() + 0.5, simulator)
-    raise AssertionError("the polls never showed the change")
 
 
 @pytest.fixture
