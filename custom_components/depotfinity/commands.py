@@ -36,8 +36,6 @@ from .api import (
     DepotFinityError,
     DepotFinityNotFoundError,
     DepotFinityPackageError,
-    DepotFinityRateLimitError,
-    DepotFinityUnavailableError,
     DepotFinityValidationError,
     PowerLimitWindow,
     PriceBlock,
@@ -48,6 +46,7 @@ from .api import (
     Transaction,
 )
 from .const import COMMAND_DEDUPE_WINDOW, CONF_ID_TAG, DOMAIN, LOGGER
+from .errors import error_translation
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -59,10 +58,6 @@ if TYPE_CHECKING:
 def monotonic() -> float:
     """Seconds of a monotonic clock, looked up at each call (tests move it)."""
     return time.monotonic()
-
-
-def _seconds(value: float | None) -> str:
-    return "a few" if value is None else str(max(1, round(value)))
 
 
 def connector_target(charger_id: str, connector_id: int) -> str:
@@ -93,18 +88,6 @@ def translate_errors(
             translation_key="request_refused",
             translation_placeholders={"target": target, "message": err.message or str(err)},
         ) from err
-    except DepotFinityRateLimitError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="rate_limited",
-            translation_placeholders={"retry_after": _seconds(err.retry_after)},
-        ) from err
-    except DepotFinityUnavailableError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="service_unavailable",
-            translation_placeholders={"retry_after": _seconds(err.retry_after)},
-        ) from err
     except DepotFinityNotFoundError as err:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -122,23 +105,19 @@ def translate_errors(
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key="authentication_failed"
         ) from err
-    except DepotFinityConnectionError as err:
-        if write:
+    except DepotFinityError as err:
+        if write and isinstance(err, DepotFinityConnectionError):
+            # The answer was lost: the command may or may not have run.
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="command_uncertain",
                 translation_placeholders={"target": target, "error": str(err)},
             ) from err
+        key, placeholders = error_translation(err)
         raise HomeAssistantError(
             translation_domain=DOMAIN,
-            translation_key="cannot_connect",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    except DepotFinityError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="unexpected_error",
-            translation_placeholders={"error": str(err)},
+            translation_key=key,
+            translation_placeholders=placeholders,
         ) from err
 
 

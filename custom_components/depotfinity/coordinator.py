@@ -18,7 +18,6 @@ from .api import (
     ConnectorStatus,
     DepotFinityAuthenticationError,
     DepotFinityClient,
-    DepotFinityConnectionError,
     DepotFinityError,
     DepotFinityNotFoundError,
     DepotFinityPackageError,
@@ -47,6 +46,7 @@ from .const import (
     SUBENTRY_GROUP,
 )
 from .data import ChargerData, ConnectorData, DepotData, GroupData
+from .errors import error_translation
 from .repairs import (
     RATE_LIMIT_ISSUE,
     async_clear_issue,
@@ -114,34 +114,20 @@ def _api_errors[**P](
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="authentication_failed"
             ) from err
-        except DepotFinityRateLimitError as err:
-            self.note_rate_limited()
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="rate_limited",
-                translation_placeholders={"retry_after": _seconds(err.retry_after)},
-                retry_after=err.retry_after,
-            ) from err
-        except DepotFinityUnavailableError as err:
-            if (kept := self.keep_during_outage()) is not None:
-                return kept
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="service_unavailable",
-                translation_placeholders={"retry_after": _seconds(err.retry_after)},
-                retry_after=err.retry_after,
-            ) from err
-        except DepotFinityConnectionError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="cannot_connect",
-                translation_placeholders={"error": str(err)},
-            ) from err
         except DepotFinityError as err:
+            if isinstance(err, DepotFinityRateLimitError):
+                self.note_rate_limited()
+            elif (
+                isinstance(err, DepotFinityUnavailableError)
+                and (kept := self.keep_during_outage()) is not None
+            ):
+                return kept
+            key, placeholders = error_translation(err)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
-                translation_key="unexpected_error",
-                translation_placeholders={"error": str(err)},
+                translation_key=key,
+                translation_placeholders=placeholders,
+                retry_after=getattr(err, "retry_after", None),
             ) from err
         return data
 
@@ -158,10 +144,6 @@ def _newest_number(points: list[TimeSeriesPoint]) -> float | None:
         and not isinstance(point.value, bool)
     ]
     return max(values)[1] if values else None
-
-
-def _seconds(value: float | None) -> str:
-    return "a few" if value is None else str(round(value))
 
 
 class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
