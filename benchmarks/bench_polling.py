@@ -201,7 +201,7 @@ async def _run_integration(hass: HomeAssistant, freezer: FrozenDateTimeFactory, 
             await hass.async_block_till_done(wait_background_tasks=True)
             connectors = [
                 connector
-                for charger in coordinator.depot.chargers.values()
+                for charger in coordinator.data.chargers.values()
                 for connector in charger.connectors.values()
             ]
             # Steady state only: from the end of the first full sweep on.

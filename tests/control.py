@@ -57,7 +57,7 @@ async def read_statuses(
     since = dt_util.utcnow()
     wanted = connectors or tuple(
         (charger_id, number)
-        for charger_id, charger in coordinator.depot.chargers.items()
+        for charger_id, charger in coordinator.data.chargers.items()
         for number in charger.connectors
     )
     for charger_id, number in wanted:
@@ -65,7 +65,7 @@ async def read_statuses(
 
     def read() -> bool:
         for charger_id, number in wanted:
-            connector = coordinator.depot.connector(charger_id, number)
+            connector = coordinator.data.connector(charger_id, number)
             assert connector is not None
             if connector.status_fetched_at is None or connector.status_fetched_at <= since:
                 return False

@@ -90,7 +90,7 @@ async def coordinator(
 ) -> DepotFinityCoordinator:
     """The entry, once the charger's availability is known (the fault event's baseline)."""
     coordinator = await setup_entry(hass, mock_config_entry)
-    charger = coordinator.depot.chargers["CH-01"]
+    charger = coordinator.data.chargers["CH-01"]
     await poll_until(
         hass,
         freezer,
@@ -139,7 +139,7 @@ async def fault(
         simulator.sim.inject_fault("CH-01", 2, error_code="GroundFailure", vendor_error_code=4711)
     else:
         simulator.sim.clear_fault("CH-01", 2)
-    charger = coordinator.depot.chargers["CH-01"]
+    charger = coordinator.data.chargers["CH-01"]
     coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 2), 0)
     for _ in range(20):
         freezer.tick(4)

@@ -101,14 +101,14 @@ async def test_charger_added_and_removed_while_running(
     await poll_until_idle(hass, freezer, coordinator)
     assert hass.states.get("sensor.ch_03_availability").state == "available"
     assert hass.states.get("sensor.ch_03_connector_1_status").state == "available"
-    assert "CH-03" in coordinator.depot.chargers
+    assert "CH-03" in coordinator.data.chargers
 
     subentry_id = next(
         s.subentry_id for s in mock_config_entry.subentries.values() if s.unique_id == "CH-03"
     )
     hass.config_entries.async_remove_subentry(mock_config_entry, subentry_id)
     await hass.async_block_till_done()
-    assert "CH-03" not in coordinator.depot.chargers
+    assert "CH-03" not in coordinator.data.chargers
     assert (
         device_registry.async_get_device_by_identifier(
             (DOMAIN, f"{CLIENT_ID}_CH-03"), mock_config_entry.entry_id

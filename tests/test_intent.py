@@ -90,7 +90,7 @@ async def poll_fleet(
 ) -> None:
     """Let polls run until every charger and connector has reported once."""
     for _ in range(300):
-        depot = coordinator.depot
+        depot = coordinator.data
         if all(
             charger.availability is not None
             and charger.connectivity is not None
@@ -203,7 +203,7 @@ async def test_start_picks_the_connector_with_a_waiting_vehicle(
     assert speech(response) == "Which connector of Bay 3: 1 or 2?"
 
     simulator.sim.plug_in("CH-01", 2, auto_start=False)
-    waiting = coordinator.depot.chargers["CH-01"].connectors[2]
+    waiting = coordinator.data.chargers["CH-01"].connectors[2]
     await poll_until(
         hass,
         freezer,
@@ -309,7 +309,7 @@ async def test_stop_charging(
     assert speech(response) == "Nothing is charging on Bay 3."
 
     simulator.sim.plug_in("CH-01", 1)
-    charging = coordinator.depot.chargers["CH-01"].connectors[1]
+    charging = coordinator.data.chargers["CH-01"].connectors[1]
     await poll_until(
         hass,
         freezer,
@@ -337,7 +337,7 @@ async def test_charger_status(
     )
 
     simulator.sim.plug_in("CH-01", 1)
-    charging = coordinator.depot.chargers["CH-01"].connectors[1]
+    charging = coordinator.data.chargers["CH-01"].connectors[1]
     await poll_until(
         hass,
         freezer,
@@ -354,7 +354,7 @@ async def test_charger_status(
     ), speech(response)
 
     simulator.sim.inject_fault("CH-02", error_code="GroundFailure")
-    charger = coordinator.depot.chargers["CH-02"]
+    charger = coordinator.data.chargers["CH-02"]
     await poll_until(
         hass,
         freezer,
@@ -433,7 +433,7 @@ async def test_charger_status_when_offline_or_unreachable(
         freezer,
         simulator,
         coordinator,
-        lambda: coordinator.depot.chargers["CH-02"].connected is False,
+        lambda: coordinator.data.chargers["CH-02"].connected is False,
         Job(JobKind.CONNECTIVITY, "CH-02"),
     )
     response = await ask(hass, INTENT_CHARGER_STATUS, charger="CH-02")

@@ -89,7 +89,7 @@ async def test_set_limit_for_a_day(
     assert float(state.state) == 150
     assert state.attributes["until"] == (START + POWER_LIMIT_DURATION).isoformat()
     assert (
-        mock_config_entry.runtime_data.coordinator.depot.groups[
+        mock_config_entry.runtime_data.coordinator.data.groups[
             group["chargerGroupId"]
         ].power_limit_w
         == 150_000

@@ -82,7 +82,7 @@ async def test_energy_follows_a_session_and_never_goes_back(
     during = float(hass.states.get(energy).state)
     assert during > before
 
-    connector = coordinator.depot.connector("CH-02", 2)
+    connector = coordinator.data.connector("CH-02", 2)
     assert connector is not None
     assert connector.energy_wh is not None
     assert not connector.update_energy(connector.energy_wh - 5000)

@@ -329,7 +329,7 @@ async def test_reservations_outside_the_package(
     simulator.sim.package = "basic"
     coordinator = await setup_control(hass, mock_config_entry)
     await tick_until(
-        hass, freezer, coordinator, lambda: "Reservations" in coordinator.depot.disabled_apis
+        hass, freezer, coordinator, lambda: "Reservations" in coordinator.data.disabled_apis
     )
     assert not any(job.kind is JobKind.RESERVATIONS for job in coordinator.planner._jobs)
     issue_id = f"{mock_config_entry.entry_id}_{package_issue_id(ApiGroup.RESERVATIONS)}"
@@ -337,7 +337,7 @@ async def test_reservations_outside_the_package(
 
     simulator.sim.package = "premium"
     await tick(hass, freezer, 6 * 3600 + 1)
-    await tick_until(hass, freezer, coordinator, lambda: not coordinator.depot.disabled_apis)
+    await tick_until(hass, freezer, coordinator, lambda: not coordinator.data.disabled_apis)
     jobs = [job for job in coordinator.planner._jobs if job.kind is JobKind.RESERVATIONS]
     assert len(jobs) == 4
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None

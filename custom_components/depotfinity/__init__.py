@@ -116,11 +116,11 @@ async def async_remove_config_entry_device(
 
 def _configured_identifiers(entry: DepotFinityConfigEntry) -> set[tuple[str, str]]:
     identifiers = {hub_identifier(entry)}
-    for charger in entry.runtime_data.coordinator.depot.chargers.values():
+    for charger in entry.runtime_data.coordinator.data.chargers.values():
         identifiers.add(charger_identifier(entry, charger.charger_id))
         identifiers.update(
             connector_identifier(entry, charger.charger_id, number) for number in charger.connectors
         )
-    for group_id in entry.runtime_data.coordinator.depot.groups:
+    for group_id in entry.runtime_data.coordinator.data.groups:
         identifiers.add(group_identifier(entry, group_id))
     return identifiers

@@ -376,7 +376,7 @@ class DepotFinityCommands:
             self._power_limits.pop(group_id, None)
         else:
             self._power_limits[group_id] = PowerLimit(current.limit, current.end)
-        if (group := self.coordinator.depot.groups.get(group_id)) is not None:
+        if (group := self.coordinator.data.groups.get(group_id)) is not None:
             group.power_limit_w = None if current is None else current.limit
         self.coordinator.async_update_listeners()
         return message
@@ -391,7 +391,7 @@ class DepotFinityCommands:
     def restore_power_limit(self, group_id: str, limit: PowerLimit) -> None:
         """Take back a limit set before a restart (unless one was set since)."""
         self._power_limits.setdefault(group_id, limit)
-        if (group := self.coordinator.depot.groups.get(group_id)) is not None and (
+        if (group := self.coordinator.data.groups.get(group_id)) is not None and (
             current := self.power_limit(group_id)
         ) is not None:
             group.power_limit_w = current.limit_w

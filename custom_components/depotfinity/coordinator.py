@@ -169,7 +169,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self.client = client
         self.scheduler = scheduler
         self.planner = PollPlanner(clock=lambda: dt_util.utcnow().timestamp())
-        self.depot = DepotData()
+        self.data = DepotData()
         self._outage_since: datetime | None = None
         self._next_tick = 0.0
         # Connectors whose reservations an enabled entity shows, and what was read.
@@ -192,7 +192,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         for subentry in self.config_entry.subentries.values():
             if subentry.subentry_type == SUBENTRY_CHARGER:
                 charger_id: str = subentry.data[CONF_CHARGER_ID]
-                charger = self.depot.chargers.get(charger_id) or ChargerData(
+                charger = self.data.chargers.get(charger_id) or ChargerData(
                     charger_id=charger_id, name=subentry.data.get(CONF_NAME) or charger_id
                 )
                 charger.name = subentry.data.get(CONF_NAME) or charger_id
@@ -203,12 +203,12 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
                 chargers[charger_id] = charger
             elif subentry.subentry_type == SUBENTRY_GROUP:
                 group_id: str = subentry.data[CONF_GROUP_ID]
-                group = self.depot.groups.get(group_id) or GroupData(
+                group = self.data.groups.get(group_id) or GroupData(
                     group_id=group_id, name=subentry.data.get(CONF_NAME) or group_id
                 )
                 groups[group_id] = group
-        self.depot.chargers = chargers
-        self.depot.groups = groups
+        self.data.chargers = chargers
+        self.data.groups = groups
         self.planner.set_fleet(
             (charger_id, number)
             for charger_id, charger in chargers.items()
@@ -225,14 +225,14 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
     @_api_errors
     async def _async_update_data(self) -> DepotData:
         """Run the most overdue request of the fleet."""
-        if self.depot.last_transactions_query is None:
+        if self.data.last_transactions_query is None:
             # First refresh: one fleet-wide query proves the credentials and fills
             # the last sessions; statuses follow at the budget's pace.
             try:
                 await self._poll_transactions(first=True)
             except DepotFinityPackageError as err:
                 self._switch_off(Job(JobKind.TRANSACTIONS), err)
-                self.depot.last_transactions_query = dt_util.utcnow()
+                self.data.last_transactions_query = dt_util.utcnow()
             self.note_success()
         elif self._budget_spent():
             LOGGER.debug("No request slot free for a poll; skipping this tick")
@@ -243,7 +243,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
                 self.planner.done(job)
             self.note_success()
         self._pace()
-        return self.depot
+        return self.data
 
     def _pace(self) -> None:
         """Set the next tick on a fixed-rate schedule.
@@ -276,14 +276,14 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             self._switch_off(job, err)
             return
         except DepotFinityNotFoundError:
-            if (charger := self.depot.chargers.get(job.charger_id)) is not None:
+            if (charger := self.data.chargers.get(job.charger_id)) is not None:
                 if not charger.missing:
                     LOGGER.warning("Charger %s is not known to DepotFinity", job.charger_id)
                 charger.missing = True
             return
         if job.kind is JobKind.PROBE:
             self._switch_on(ApiGroup(job.charger_id))
-        elif (charger := self.depot.chargers.get(job.charger_id)) is not None:
+        elif (charger := self.data.chargers.get(job.charger_id)) is not None:
             charger.missing = False
 
     async def _dispatch(self, job: Job) -> None:
@@ -291,10 +291,10 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             case JobKind.CONNECTOR_STATUS:
                 await self._poll_connector_status(job.charger_id, job.connector_id)
             case JobKind.CHARGER_STATUS:
-                charger = self.depot.chargers[job.charger_id]
+                charger = self.data.chargers[job.charger_id]
                 charger.availability = await self.client.get_charger_status(job.charger_id)
             case JobKind.CONNECTIVITY:
-                charger = self.depot.chargers[job.charger_id]
+                charger = self.data.chargers[job.charger_id]
                 charger.connectivity = await self.client.get_charger_connectivity(job.charger_id)
             case JobKind.POWER | JobKind.ENERGY:
                 await self._poll_meter(job)
@@ -309,7 +309,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
                 await self._probe(ApiGroup(job.charger_id))
 
     async def _poll_connector_status(self, charger_id: str, connector_id: int) -> None:
-        connector = self.depot.chargers[charger_id].connectors[connector_id]
+        connector = self.data.chargers[charger_id].connectors[connector_id]
         before = None if connector.status is None else connector.status.status
         connector.status = await self.client.get_connector_status(charger_id, connector_id)
         after = connector.status.status
@@ -321,7 +321,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         if not active:
             # No session, no power: nothing to measure until one starts.
             connector.power_w = 0.0
-        if ApiGroup.TIME_SERIES not in self.depot.disabled_apis:
+        if ApiGroup.TIME_SERIES not in self.data.disabled_apis:
             self.planner.set_active(charger_id, connector_id, active)
 
     async def _poll_charger_meter(self, job: Job) -> None:
@@ -331,17 +331,17 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             job.charger_id, measurand, phase=phase or None, start=now - TIME_SERIES_WINDOW, end=now
         )
         if (newest := _newest_number(points)) is not None:
-            self.depot.chargers[job.charger_id].meters[job.detail] = newest
+            self.data.chargers[job.charger_id].meters[job.detail] = newest
 
     def want_charger_meter(self, charger_id: str, detail: str, *, wanted: bool) -> None:
         """Poll an optional charger reading while an entity shows it."""
-        if ApiGroup.TIME_SERIES in self.depot.disabled_apis:
+        if ApiGroup.TIME_SERIES in self.data.disabled_apis:
             return
         self.planner.set_wanted(Job(JobKind.CHARGER_METER, charger_id, 0, detail), wanted)
         self.scheduler.rebalance()
 
     async def _poll_meter(self, job: Job) -> None:
-        connector = self.depot.chargers[job.charger_id].connectors[job.connector_id]
+        connector = self.data.chargers[job.charger_id].connectors[job.connector_id]
         now = dt_util.utcnow()
         if job.kind is JobKind.POWER:
             measurand, window = Measurand.ACTIVE_POWER_IMPORT, TIME_SERIES_WINDOW
@@ -373,7 +373,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
 
     async def _poll_transactions(self, *, first: bool) -> None:
         now = dt_util.utcnow()
-        since = self.depot.last_transactions_query
+        since = self.data.last_transactions_query
         if first or since is None:
             transactions = await self.client.get_transactions(
                 start=now - DISCOVERY_WINDOW,
@@ -392,11 +392,11 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
                 order="desc",
                 limit=100,
             )
-        self.depot.last_transactions_query = now
+        self.data.last_transactions_query = now
         for transaction in sorted(transactions, key=lambda t: t.start_at or now):
             if transaction.charger_id is None or transaction.connector_id is None:
                 continue
-            connector = self.depot.connector(transaction.charger_id, transaction.connector_id)
+            connector = self.data.connector(transaction.charger_id, transaction.connector_id)
             if connector is None:
                 continue
             self._apply_transaction(connector, transaction)
@@ -424,10 +424,10 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
 
     def _switch_off(self, job: Job, err: DepotFinityPackageError) -> None:
         api = JOB_API.get(job.kind)
-        if api is None or api in self.depot.disabled_apis:
+        if api is None or api in self.data.disabled_apis:
             return
         LOGGER.warning("DepotFinity %s API is not in the subscribed package; switched off", api)
-        self.depot.disabled_apis.add(api)
+        self.data.disabled_apis.add(api)
         for kind, group in JOB_API.items():
             if group is api:
                 self.planner.remove_kind(kind)
@@ -447,7 +447,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         charger_id, connector_id = next(
             (
                 (charger_id, number)
-                for charger_id, charger in self.depot.chargers.items()
+                for charger_id, charger in self.data.chargers.items()
                 for number in charger.connectors
             ),
             ("", 0),
@@ -464,10 +464,10 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             await self.client.get_charger_status(charger_id)
 
     def _switch_on(self, api: ApiGroup) -> None:
-        if api not in self.depot.disabled_apis:
+        if api not in self.data.disabled_apis:
             return
         LOGGER.info("DepotFinity %s API is available again", api)
-        self.depot.disabled_apis.discard(api)
+        self.data.disabled_apis.discard(api)
         self.sync_configuration()
         for charger_id, connector_id in self._wanted_reservations:
             self.planner.set_wanted(
@@ -482,9 +482,11 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         now = dt_util.utcnow()
         if self._outage_since is None:
             self._outage_since = now
-            if self.data is not None:
+            if self.config_entry.state is ConfigEntryState.LOADED:
                 LOGGER.info("DepotFinity is unavailable (maintenance?); keeping the last data")
-        if self.data is not None and now - self._outage_since < MAINTENANCE_GRACE:
+        # Only data read before counts: during the first refresh there is none.
+        loaded = self.config_entry.state is ConfigEntryState.LOADED
+        if loaded and now - self._outage_since < MAINTENANCE_GRACE:
             return self.data
         return None
 
@@ -521,7 +523,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         else:
             self._wanted_reservations.discard(key)
             self.reservations.pop(key, None)
-        if ApiGroup.RESERVATIONS in self.depot.disabled_apis:
+        if ApiGroup.RESERVATIONS in self.data.disabled_apis:
             return
         self.planner.set_wanted(Job(JobKind.RESERVATIONS, charger_id, connector_id), wanted)
         self.scheduler.rebalance()
@@ -541,7 +543,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             (r for r in reservations if r.start is not None and r.end is not None),
             key=lambda r: (r.start, r.end),
         )
-        if (connector := self.depot.connector(charger_id, connector_id)) is not None:
+        if (connector := self.data.connector(charger_id, connector_id)) is not None:
             connector.next_reservation = self.next_reservation(charger_id, connector_id)
 
     def next_reservation(self, charger_id: str, connector_id: int) -> Reservation | None:

@@ -36,7 +36,7 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Diagnostics of an account."""
     coordinator = entry.runtime_data.coordinator
-    depot = coordinator.depot
+    depot = coordinator.data
     return {
         "entry": {
             "data": async_redact_data(dict(entry.data), TO_REDACT),
@@ -61,7 +61,7 @@ async def async_get_device_diagnostics(
     hass: HomeAssistant, entry: DepotFinityConfigEntry, device: dr.DeviceEntry
 ) -> dict[str, Any]:
     """Diagnostics of one charger (or the depot)."""
-    depot = entry.runtime_data.coordinator.depot
+    depot = entry.runtime_data.coordinator.data
     for charger in depot.chargers.values():
         own = {charger_identifier(entry, charger.charger_id)} | {
             connector_identifier(entry, charger.charger_id, number) for number in charger.connectors

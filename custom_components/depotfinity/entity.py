@@ -50,7 +50,7 @@ class ChargerEntity(DepotFinityEntity):
     @property
     def charger(self) -> ChargerData | None:
         """The charger's data (None once it left the configuration)."""
-        return self.coordinator.depot.chargers.get(self.charger_id)
+        return self.coordinator.data.chargers.get(self.charger_id)
 
     @property
     def available(self) -> bool:
@@ -82,12 +82,12 @@ class ConnectorEntity(DepotFinityEntity):
     @property
     def connector(self) -> ConnectorData | None:
         """The connector's data."""
-        return self.coordinator.depot.connector(self.charger_id, self.connector_id)
+        return self.coordinator.data.connector(self.charger_id, self.connector_id)
 
     @property
     def available(self) -> bool:
         """Unavailable while polls fail or the charger is unknown to the service."""
-        charger = self.coordinator.depot.chargers.get(self.charger_id)
+        charger = self.coordinator.data.chargers.get(self.charger_id)
         return (
             super().available
             and charger is not None
@@ -110,7 +110,7 @@ class GroupEntity(DepotFinityEntity):
     @property
     def group_data(self) -> GroupData | None:
         """The group's data."""
-        return self.coordinator.depot.groups.get(self.group_id)
+        return self.coordinator.data.groups.get(self.group_id)
 
     @property
     def available(self) -> bool:

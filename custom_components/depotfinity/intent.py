@@ -119,7 +119,7 @@ def async_find_charger(hass: HomeAssistant, name: str) -> ChargerMatch:
     entries: list[DepotFinityConfigEntry] = hass.config_entries.async_loaded_entries(DOMAIN)
     chargers: list[ChargerMatch] = []
     for entry in entries:
-        for charger in entry.runtime_data.coordinator.depot.chargers.values():
+        for charger in entry.runtime_data.coordinator.data.chargers.values():
             device = registry.async_get_device_by_identifier(
                 charger_identifier(entry, charger.charger_id), entry.entry_id
             )

@@ -344,7 +344,7 @@ class DepotSensor(DepotEntity, SensorEntity):
     @property
     def native_value(self) -> SensorValue:
         """The fleet value."""
-        return self.entity_description.value_fn(self.coordinator.depot)
+        return self.entity_description.value_fn(self.coordinator.data)
 
 
 class ChargerSensor(ChargerEntity, SensorEntity):

@@ -256,7 +256,7 @@ def _connector(call: ServiceCall) -> tuple[DepotFinityConfigEntry, str, int]:
             translation_key="connector_required",
             translation_placeholders={"charger": charger_id},
         )
-    if entry.runtime_data.coordinator.depot.connector(charger_id, connector_id) is None:
+    if entry.runtime_data.coordinator.data.connector(charger_id, connector_id) is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="unknown_connector",
