@@ -8,10 +8,9 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
-from syrupy.assertion import SnapshotAssertion
 
 # Import the integration before the hass fixture runs: the test plugin ships a
 # custom_components package of its own.
@@ -34,6 +33,8 @@ from custom_components.depotfinity.const import (
 )
 from depotfinity_simulator import SimulatorConfig, SimulatorServer
 
+from .helpers import ID_TAG, setup_integration
+
 CLIENT_ID = "demo-client"
 CLIENT_SECRET = "demo-secret"
 # The simulated depot and Home Assistant share this start time, so snapshots
@@ -52,12 +53,6 @@ def fresh_limiters() -> Generator[None]:
     RequestLimiter.clear_registry()
     yield
     RequestLimiter.clear_registry()
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Snapshots in Home Assistant's format (ids and times replaced), under snapshots/."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture
@@ -155,3 +150,21 @@ def mock_config_entry(
         data=entry_data(simulator),
         subentries_data=subentries,
     )
+
+
+@pytest.fixture
+def id_tag() -> str | None:
+    """The idTag the entry's options hold for remote starts (None: no option)."""
+    return ID_TAG
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    start_time: datetime,
+    id_tag: str | None,
+) -> MockConfigEntry:
+    """The entry for the simulator, set up (its first refresh done)."""
+    await setup_integration(hass, mock_config_entry, id_tag=id_tag)
+    return mock_config_entry

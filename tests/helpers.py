@@ -7,20 +7,33 @@ from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
 
+from custom_components.depotfinity.const import CONF_ID_TAG
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
-from custom_components.depotfinity.scheduler import Job
+from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
+ID_TAG = "89C4704A"
+COMMAND_ROUTE = "/v1/chargerControl/chargers/{chargerId}/remoteCommands/{remoteCommandType}"
+STATUS_ROUTE = "/v1/chargerStatus/chargers/{chargerId}/connectors/{connectorId}/availabilityStatus"
 
-async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> DepotFinityCoordinator:
-    """Add (unless already added) and set up an entry; return its coordinator."""
+
+async def setup_integration(
+    hass: HomeAssistant, entry: MockConfigEntry, *, id_tag: str | None = None
+) -> DepotFinityCoordinator:
+    """Add (unless already added) and set up an entry; return its coordinator.
+
+    ``id_tag`` goes into the options as the idTag for remote starts.
+    """
     if hass.config_entries.async_get_entry(entry.entry_id) is None:
         entry.add_to_hass(hass)
+    if id_tag is not None:
+        hass.config_entries.async_update_entry(entry, options={CONF_ID_TAG: id_tag})
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     coordinator: DepotFinityCoordinator = entry.runtime_data.coordinator
@@ -60,7 +73,7 @@ async def poll_until_idle(
         assert interval is not None
         # The coordinator adds a fraction of a second of jitter to its schedule.
         await tick(hass, freezer, interval.total_seconds() + 0.5)
-        if all(schedule.due > started for schedule in planner._jobs.values()):
+        if planner.all_ran_since(started):
             return count
     raise AssertionError("some jobs never ran")
 
@@ -87,3 +100,43 @@ async def poll_until(
         assert interval is not None
         await tick(hass, freezer, interval.total_seconds() + 0.5, simulator)
     raise AssertionError("the polls never showed the change")
+
+
+async def tick_until(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    coordinator: DepotFinityCoordinator,
+    done: Callable[[], bool],
+    simulator: SimulatorServer | None = None,
+    max_ticks: int = 60,
+) -> None:
+    """Let the coordinator poll, one request per tick, until ``done()`` holds."""
+    await poll_until(hass, freezer, simulator, coordinator, done, max_ticks=max_ticks)
+
+
+async def read_statuses(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    coordinator: DepotFinityCoordinator,
+    *connectors: tuple[str, int],
+    simulator: SimulatorServer | None = None,
+) -> None:
+    """Read connectors' statuses now (every connector when none is named)."""
+    since = dt_util.utcnow()
+    wanted = connectors or tuple(
+        (charger_id, number)
+        for charger_id, charger in coordinator.data.chargers.items()
+        for number in charger.connectors
+    )
+    for charger_id, number in wanted:
+        coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, charger_id, number), 0)
+
+    def read() -> bool:
+        for charger_id, number in wanted:
+            connector = coordinator.data.connector(charger_id, number)
+            assert connector is not None
+            if connector.status_fetched_at is None or connector.status_fetched_at <= since:
+                return False
+        return True
+
+    await tick_until(hass, freezer, coordinator, read, simulator)

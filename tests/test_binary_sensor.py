@@ -15,7 +15,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import poll_until_idle, setup_entry
+from .helpers import poll_until_idle, setup_integration
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -30,7 +30,7 @@ async def test_binary_sensors(
 ) -> None:
     """Every binary sensor once the first sweep is done."""
     with patch("custom_components.depotfinity.PLATFORMS", [Platform.BINARY_SENSOR]):
-        coordinator = await setup_entry(hass, mock_config_entry)
+        coordinator = await setup_integration(hass, mock_config_entry)
         await poll_until_idle(hass, freezer, coordinator)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
@@ -42,7 +42,7 @@ async def test_problem_and_charging_follow_the_depot(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """A fault turns the problem sensor on; a plugged-in vehicle starts charging."""
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     assert hass.states.get("binary_sensor.ch_01_problem").state == STATE_OFF
     assert hass.states.get("binary_sensor.ch_01_connector_2_charging").state == STATE_OFF

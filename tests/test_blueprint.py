@@ -31,7 +31,7 @@ from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import CLIENT_ID, entry_data
-from .helpers import poll_until, setup_entry
+from .helpers import poll_until, setup_integration
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -89,7 +89,7 @@ async def coordinator(
     mock_config_entry: MockConfigEntry,
 ) -> DepotFinityCoordinator:
     """The entry, once the charger's availability is known (the fault event's baseline)."""
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     charger = coordinator.data.chargers["CH-01"]
     await poll_until(
         hass,

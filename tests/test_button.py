@@ -16,7 +16,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .control import setup_control
+from .helpers import ID_TAG, setup_integration
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -39,7 +39,7 @@ async def test_buttons(
 ) -> None:
     """One configuration button per charger."""
     with patch("custom_components.depotfinity.PLATFORMS", [Platform.BUTTON]):
-        await setup_control(hass, mock_config_entry)
+        await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
 
@@ -49,20 +49,20 @@ async def test_press_drops_the_connection(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """The charger goes offline; follow-up reads are planned within seconds."""
-    coordinator = await setup_control(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     planner = coordinator.planner
     connectivity, availability = (
         Job(JobKind.CONNECTIVITY, "CH-01"),
         Job(JobKind.CHARGER_STATUS, "CH-01"),
     )
     for job in (connectivity, availability):
-        planner._jobs[job].due = planner.clock() + 600
+        planner.reschedule(job, 600)
     await _press(hass)
     assert simulator.sim.snapshot()["chargers"][0]["connected"] is False
     assert simulator.sim.stats.requests_by_route[TERMINATE_ROUTE] == 1
     # Follow-ups: availability in 3 s, connectivity in 10 s (not a whole period later).
-    assert planner._jobs[connectivity].due - planner.clock() == 10
-    assert planner._jobs[availability].due - planner.clock() == 3
+    assert planner.due_in(connectivity) == 10
+    assert planner.due_in(availability) == 3
 
 
 async def test_press_unknown_charger(
@@ -71,7 +71,7 @@ async def test_press_unknown_charger(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """A charger DepotFinity does not know is a validation error naming it."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     simulator.sim.state.chargers.pop("CH-01")
     with pytest.raises(ServiceValidationError, match="does not know CH-01"):
         await _press(hass)
@@ -83,7 +83,7 @@ async def test_press_during_maintenance(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """During maintenance the press fails at once with the time to retry."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     simulator.sim.faults.maintenance(90)
     with pytest.raises(HomeAssistantError, match="retry in 90 seconds") as err:
         await _press(hass)

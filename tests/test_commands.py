@@ -21,14 +21,13 @@ from custom_components.depotfinity.commands import DepotFinityCommands
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .control import COMMAND_ROUTE, ID_TAG, setup_control
-from .helpers import tick
+from .helpers import COMMAND_ROUTE, ID_TAG, setup_integration, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
 
 async def _commands(hass: HomeAssistant, entry: MockConfigEntry) -> DepotFinityCommands:
-    await setup_control(hass, entry)
+    await setup_integration(hass, entry, id_tag=ID_TAG)
     commands: DepotFinityCommands = entry.runtime_data.commands
     return commands
 
@@ -187,12 +186,12 @@ async def test_lost_answer_is_uncertain(
     commands = await _commands(hass, mock_config_entry)
     planner = mock_config_entry.runtime_data.coordinator.planner
     job = Job(JobKind.CONNECTOR_STATUS, "CH-01", 1)
-    planner._jobs[job].due = planner.clock() + 600
+    planner.reschedule(job, 600)
     await simulator.close()
     with pytest.raises(HomeAssistantError, match="may or may not have reached") as err:
         await commands.start_charging("CH-01", 1)
     assert err.value.translation_key == "command_uncertain"
-    assert planner._jobs[job].due - planner.clock() == 3
+    assert planner.due_in(job) == 3
 
     # A read that gets no answer is simply a connection error.
     with pytest.raises(HomeAssistantError, match="Could not reach DepotFinity"):

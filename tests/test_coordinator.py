@@ -16,7 +16,7 @@ from custom_components.depotfinity.repairs import package_issue_id
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import PACKAGES, ApiGroup as SimApiGroup, SimulatorServer
 
-from .helpers import poll_until_idle, setup_entry, tick
+from .helpers import poll_until_idle, setup_integration, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -31,7 +31,7 @@ async def test_rate_limited_backs_off_as_told(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A 429 waits for Retry-After; a streak raises a repair issue that clears itself."""
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     simulator.sim.faults.queue("429", count=3, retry_after=30)
     coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), 0)
@@ -61,7 +61,7 @@ async def test_maintenance_keeps_last_data_for_grace(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A documented ~90 s maintenance passes without entities going unavailable."""
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     before = hass.states.get(STATUS).state
     simulator.sim.faults.maintenance(duration=90)
@@ -81,7 +81,7 @@ async def test_long_outage_turns_unavailable(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Past the grace period the entities go unavailable, then come back by themselves."""
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     simulator.sim.faults.maintenance(duration=400)
     coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), 0)
@@ -105,11 +105,11 @@ async def test_package_issue_for_forbidden_api(
     """A forbidden API is switched off with one repair issue, and back on once allowed."""
     monkeypatch.setitem(PACKAGES, "no_time_series", PACKAGES["basic"] - {SimApiGroup.TIME_SERIES})
     simulator.sim.package = "no_time_series"
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     assert coordinator.last_update_success
     assert coordinator.data.disabled_apis == {ApiGroup.TIME_SERIES}
-    assert not any(job.kind is JobKind.ENERGY for job in coordinator.planner._jobs)
+    assert not any(job.kind is JobKind.ENERGY for job in coordinator.planner.jobs)
     issue_id = f"{mock_config_entry.entry_id}_{package_issue_id(ApiGroup.TIME_SERIES)}"
     issue = issue_registry.async_get_issue(DOMAIN, issue_id)
     assert issue is not None
@@ -132,7 +132,7 @@ async def test_unknown_charger_is_unavailable(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A charger the service no longer knows shows unavailable, with one warning."""
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     removed = simulator.sim.state.chargers.pop("CH-01")
     await poll_until_idle(hass, freezer, coordinator)

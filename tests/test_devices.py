@@ -22,7 +22,7 @@ from custom_components.depotfinity.const import (
 from depotfinity_simulator import SimulatorConfig, SimulatorServer
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, START
-from .helpers import poll_until_idle, setup_entry
+from .helpers import poll_until_idle, setup_integration
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -60,7 +60,7 @@ async def test_device_hierarchy(
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """Depot -> chargers (via) -> connectors (children); groups under the depot."""
-    await setup_entry(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry)
     hub = _device(device_registry, mock_config_entry, "depot")
     charger = _device(device_registry, mock_config_entry, "CH-01")
     assert charger.via_device_id == hub.id
@@ -83,7 +83,7 @@ async def test_charger_added_and_removed_while_running(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """A new charger subentry gets its device, entities and polls without a reload."""
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     assert hass.states.get("sensor.ch_03_availability") is None
 
     hass.config_entries.async_add_subentry(
@@ -127,7 +127,7 @@ async def test_remove_stale_device(
 ) -> None:
     """A configured charger's device cannot be deleted by hand; a stale one can."""
     assert await _async_setup_component(hass)
-    await setup_entry(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry)
     client = await hass_ws_client(hass)
     charger = _device(device_registry, mock_config_entry, "CH-01")
     await client.send_json_auto_id(

@@ -15,7 +15,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import poll_until_idle, setup_entry
+from .helpers import poll_until_idle, setup_integration
 
 pytestmark = pytest.mark.usefixtures("start_time")
 EVENT = "event.ch_01_fault"
@@ -31,7 +31,7 @@ async def test_event_entities(
 ) -> None:
     """One fault event entity per charger."""
     with patch("custom_components.depotfinity.PLATFORMS", [Platform.EVENT]):
-        coordinator = await setup_entry(hass, mock_config_entry)
+        coordinator = await setup_integration(hass, mock_config_entry)
         await poll_until_idle(hass, freezer, coordinator)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
@@ -43,7 +43,7 @@ async def test_fault_raised_and_cleared(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """A connector fault fires fault_raised with its codes, then fault_cleared."""
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     assert hass.states.get(EVENT).state == STATE_UNKNOWN
 
@@ -78,7 +78,7 @@ async def test_fault_present_at_start_is_not_replayed(
 ) -> None:
     """A fault that exists before Home Assistant looks is a state, not an event."""
     simulator.sim.inject_fault("CH-01", error_code="InternalError")
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     assert hass.states.get(EVENT).state == STATE_UNKNOWN
     assert hass.states.get("binary_sensor.ch_01_problem").state == "on"

@@ -49,7 +49,7 @@ from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import CLIENT_ID, entry_data
-from .helpers import poll_until, setup_entry, tick
+from .helpers import poll_until, setup_integration, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -114,7 +114,7 @@ async def coordinator(
     """The entry, set up with the intent integration, after the first sweep."""
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "intent", {})
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     await poll_fleet(hass, freezer, simulator, coordinator)
     return coordinator
 

@@ -27,8 +27,7 @@ from custom_components.depotfinity.const import POWER_LIMIT_DURATION
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import START
-from .control import setup_control
-from .helpers import tick
+from .helpers import ID_TAG, setup_integration, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -63,7 +62,7 @@ async def test_numbers(
 ) -> None:
     """One power limit per group, unknown until set (DepotFinity cannot report it)."""
     with patch("custom_components.depotfinity.PLATFORMS", [Platform.NUMBER]):
-        await setup_control(hass, mock_config_entry)
+        await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
 
@@ -74,7 +73,7 @@ async def test_set_limit_for_a_day(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """The limit goes out in W for 24 hours from now, and shows until it lapses."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await _set(hass, 150)
     group = simulator.sim.snapshot()["charger_groups"][0]
     assert group["activeLimitW"] == 150_000
@@ -105,7 +104,7 @@ async def test_refused_limit_stays_unknown(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Without the Charger Control package the error names it; nothing is shown as set."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     simulator.sim.package = "advanced"
     with pytest.raises(HomeAssistantError, match="Charger Control API is not in your") as err:
         await _set(hass, 100)
@@ -121,7 +120,7 @@ async def test_restores_a_limit_that_still_applies(
     """After a restart the last limit set shows again, nothing is sent."""
     until = (START + timedelta(hours=5)).isoformat()
     mock_restore_cache_with_extra_data(hass, (_restored(120.0, until),))
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     state = hass.states.get(NUMBER)
     assert float(state.state) == 120
     assert state.attributes["until"] == until
@@ -136,5 +135,5 @@ async def test_does_not_restore_a_lapsed_limit(
     """A limit whose window ended while Home Assistant was down is unknown."""
     until = (START - timedelta(minutes=1)).isoformat()
     mock_restore_cache_with_extra_data(hass, (_restored(120.0, until),))
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     assert hass.states.get(NUMBER).state == STATE_UNKNOWN

@@ -110,13 +110,13 @@ def test_meters_only_while_a_session_runs() -> None:
     energy = Job(JobKind.ENERGY, "CH-01", 1)
     idle_cost = planner.sweep_cost
     planner.set_active("CH-01", 1, active=True)
-    assert power in planner._jobs
+    assert power in planner.jobs
     assert planner.sweep_cost == pytest.approx(idle_cost + 1.0)
     planner.set_active("CH-01", 1, active=False)
-    assert power not in planner._jobs
-    assert planner._jobs[energy].period_factor == 0.0
+    assert power not in planner.jobs
+    assert planner.period_factor(energy) == 0.0
     planner.done(energy)
-    assert planner._jobs[energy].due == float("inf")
+    assert planner.due_in(energy) == float("inf")
 
 
 def test_switched_off_kind_and_probe() -> None:
@@ -125,11 +125,11 @@ def test_switched_off_kind_and_probe() -> None:
     planner = PollPlanner(clock)
     planner.set_fleet(_fleet(1))
     planner.remove_kind(JobKind.ENERGY)
-    assert not any(job.kind is JobKind.ENERGY for job in planner._jobs)
+    assert not any(job.kind is JobKind.ENERGY for job in planner.jobs)
     probe = Job(JobKind.PROBE, "Time Series")
     planner.add_probe(probe, 3600)
     assert planner.next_due_in() == 0.0  # other jobs are due now
     clock.now += 3601
     ran = _run(planner, clock, 1.0, 30)
     assert probe in ran
-    assert probe not in planner._jobs
+    assert probe not in planner.jobs

@@ -15,7 +15,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import poll_until_idle, setup_entry, tick
+from .helpers import poll_until_idle, setup_integration, tick
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default", "start_time")
@@ -29,7 +29,7 @@ async def test_sensors(
 ) -> None:
     """Every sensor once the first sweep is done."""
     with patch("custom_components.depotfinity.PLATFORMS", [Platform.SENSOR]):
-        coordinator = await setup_entry(hass, mock_config_entry)
+        coordinator = await setup_integration(hass, mock_config_entry)
         await poll_until_idle(hass, freezer, coordinator)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
@@ -42,7 +42,7 @@ async def test_unknown_values_from_the_service(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Status and error values DepotFinity adds later show as unknown/other, never crash."""
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     simulator.sim.set_status_override("CH-01", 1, "Hibernating")
     simulator.sim.set_status_override("CH-01", None, "Maintenance")
@@ -69,7 +69,7 @@ async def test_energy_follows_a_session_and_never_goes_back(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """A session raises power and the energy register; a backwards reading is dropped."""
-    coordinator = await setup_entry(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     energy = "sensor.ch_02_connector_2_energy"
     before = float(hass.states.get(energy).state)

@@ -37,8 +37,7 @@ from custom_components.depotfinity.services import ACTIONS, ADMIN_ACTIONS
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import START
-from .control import COMMAND_ROUTE, ID_TAG, read_statuses, setup_control, tick_until
-from .helpers import tick
+from .helpers import COMMAND_ROUTE, ID_TAG, read_statuses, setup_integration, tick, tick_until
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -102,7 +101,7 @@ async def test_actions_are_described(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """Every action is registered once at setup and described in services.yaml."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     descriptions = (await async_get_all_descriptions(hass))[DOMAIN]
     assert set(descriptions) == set(ACTIONS) | set(ADMIN_ACTIONS)
     for name, description in descriptions.items():
@@ -121,7 +120,7 @@ async def test_start_and_stop_charging(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """Start with a connector device, stop with the charger device and a number."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     entry = mock_config_entry
     result = await _call(
         hass, "start_charging", {"device_id": _connector(hass, entry, "CH-01", 2)}, response=True
@@ -142,7 +141,7 @@ async def test_start_charging_with_another_id_tag(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """The id_tag field overrides the option (and works without one)."""
-    await setup_control(hass, mock_config_entry, id_tag=None)
+    await setup_integration(hass, mock_config_entry)
     await _call(
         hass,
         "start_charging",
@@ -157,7 +156,7 @@ async def test_send_remote_command(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """Any command type, with a payload; the response is the charger's answer."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     simulator.sim.plug_in("CH-01", 1)
     result = await _call(
         hass,
@@ -191,7 +190,7 @@ async def test_action_during_maintenance(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """An action during maintenance fails at once and says when to retry."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     simulator.sim.faults.maintenance(90)
     with pytest.raises(HomeAssistantError, match="retry in 90 seconds"):
         await _call(
@@ -204,7 +203,7 @@ async def test_force_reconnect(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """The charger device's backend connection is dropped."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await _call(hass, "force_reconnect", {"device_id": _charger(hass, mock_config_entry, "CH-02")})
     chargers = simulator.sim.snapshot()["chargers"]
     assert [charger["connected"] for charger in chargers] == [True, False]
@@ -217,7 +216,7 @@ async def test_reserve_list_and_cancel(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """A reservation is made, listed without its tag, and cancelled."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     device = _connector(hass, mock_config_entry, "CH-01", 1)
     result = await _call(
         hass,
@@ -255,7 +254,7 @@ async def test_overlapping_reservation_is_refused(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """DepotFinity's own refusal comes back with its message."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     data = {
         "device_id": _connector(hass, mock_config_entry, "CH-01", 1),
         "start": _hours(1),
@@ -277,7 +276,7 @@ async def test_next_reservation_sensor(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """The sensor shows the next reservation's start, end and id, never its tag."""
-    coordinator = await setup_control(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await tick_until(hass, freezer, coordinator, lambda: _reservation_reads(simulator) == 4)
     assert hass.states.get(NEXT_RESERVATION).state == STATE_UNKNOWN
 
@@ -303,9 +302,9 @@ async def test_next_reservation_sensor(
 
     # When it begins the connector turns Reserved: the reservations are read again.
     planner = coordinator.planner
-    for job in planner._jobs:  # none is due by its (long) period
+    for job in planner.jobs:  # none is due by its (long) period
         if job.kind is JobKind.RESERVATIONS:
-            planner._jobs[job].due = planner.clock() + 9999
+            planner.reschedule(job, 9999)
     await tick(hass, freezer, 3600, simulator)
     await read_statuses(hass, freezer, coordinator, ("CH-01", 1), simulator=simulator)
     assert hass.states.get("sensor.ch_01_connector_1_status").state == "reserved"
@@ -327,18 +326,18 @@ async def test_reservations_outside_the_package(
 ) -> None:
     """Without the Reservations API the reads stop (one repair issue) and resume with it."""
     simulator.sim.package = "basic"
-    coordinator = await setup_control(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await tick_until(
         hass, freezer, coordinator, lambda: "Reservations" in coordinator.data.disabled_apis
     )
-    assert not any(job.kind is JobKind.RESERVATIONS for job in coordinator.planner._jobs)
+    assert not any(job.kind is JobKind.RESERVATIONS for job in coordinator.planner.jobs)
     issue_id = f"{mock_config_entry.entry_id}_{package_issue_id(ApiGroup.RESERVATIONS)}"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
 
     simulator.sim.package = "premium"
     await tick(hass, freezer, 6 * 3600 + 1)
     await tick_until(hass, freezer, coordinator, lambda: not coordinator.data.disabled_apis)
-    jobs = [job for job in coordinator.planner._jobs if job.kind is JobKind.RESERVATIONS]
+    jobs = [job for job in coordinator.planner.jobs if job.kind is JobKind.RESERVATIONS]
     assert len(jobs) == 4
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
@@ -351,7 +350,7 @@ async def test_reservations_are_not_read_while_the_sensor_is_disabled(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """Disabled by default: reservations cost no request, even after a reservation."""
-    coordinator = await setup_control(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     entity = entity_registry.async_get(NEXT_RESERVATION)
     assert entity is not None
     assert entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION
@@ -369,7 +368,7 @@ async def test_reservations_are_not_read_while_the_sensor_is_disabled(
         await tick(hass, freezer, 10)
     assert simulator.sim.stats.requests_by_route[RESERVATIONS_ROUTE] == 1  # the POST
     assert _reservation_reads(simulator) == 0
-    assert not any(job.kind is JobKind.RESERVATIONS for job in coordinator.planner._jobs)
+    assert not any(job.kind is JobKind.RESERVATIONS for job in coordinator.planner.jobs)
 
 
 # Power limits -------------------------------------------------------------------------------
@@ -379,7 +378,7 @@ async def test_set_power_limit_now(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """One limit from now until the end given; the group's number shows it."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await _call(
         hass,
         "set_power_limit",
@@ -404,7 +403,7 @@ async def test_times_without_zone_are_local(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """A time without a zone (the UI's date-time picker) is Home Assistant's local time."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await _call(
         hass,
         "set_power_limit",
@@ -422,7 +421,7 @@ async def test_set_power_limit_schedule(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """A schedule of windows (any order) becomes dynamicPowerLimit in W."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await _call(
         hass,
         "set_power_limit",
@@ -452,7 +451,7 @@ async def test_rfid_management(
     hass_admin_user: MockUser,
 ) -> None:
     """An administrator imports tags and disables one."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     context = Context(user_id=hass_admin_user.id)
     entry_id = mock_config_entry.entry_id
     await _call(
@@ -488,7 +487,7 @@ async def test_rfid_actions_are_admin_only(
     data: dict[str, Any],
 ) -> None:
     """A user who is not an administrator is refused before anything is sent."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     before = simulator.sim.stats.total_requests
     with pytest.raises(Unauthorized):
         await _call(
@@ -508,7 +507,7 @@ async def test_get_transactions(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """One page of transactions, filtered; RFID tags are left out."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     result = await _call(
         hass,
         "get_transactions",
@@ -548,7 +547,7 @@ async def test_get_session_reports(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """Raw reports of an HPC charger's connector."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     result = await _call(
         hass,
         "get_session_reports",
@@ -570,7 +569,7 @@ async def test_energy_prices(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """Prices of a site are written and read back."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     entry_id = mock_config_entry.entry_id
     await _call(
         hass,
@@ -711,7 +710,7 @@ async def test_invalid_input(
     key: str,
 ) -> None:
     """Each problem is its own translated validation error; nothing is sent or changed."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     entry = mock_config_entry
     devices = {
         CONNECTOR_1: _connector(hass, entry, "CH-01", 1),
@@ -758,7 +757,7 @@ async def test_missing_id_tag(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """Without id_tag and without the option, the user is told to set one."""
-    await setup_control(hass, mock_config_entry, id_tag=None)
+    await setup_integration(hass, mock_config_entry)
     with pytest.raises(ServiceValidationError) as err:
         await _call(
             hass, "start_charging", {"device_id": _connector(hass, mock_config_entry, "CH-01", 1)}
@@ -771,7 +770,7 @@ async def test_unknown_or_unloaded_entry(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """Account actions need a loaded DepotFinity entry; device actions a device of one."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     other = MockConfigEntry(domain="other_domain")
     other.add_to_hass(hass)
     device = _connector(hass, mock_config_entry, "CH-01", 1)
@@ -822,10 +821,10 @@ async def test_follow_up_after_a_command(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """After a start the connector's status is read again within seconds."""
-    coordinator = await setup_control(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     job = Job(JobKind.CONNECTOR_STATUS, "CH-02", 2)
-    coordinator.planner._jobs[job].due = coordinator.planner.clock() + 600
+    coordinator.planner.reschedule(job, 600)
     await _call(
         hass, "start_charging", {"device_id": _connector(hass, mock_config_entry, "CH-02", 2)}
     )
-    assert coordinator.planner._jobs[job].due - coordinator.planner.clock() == 3
+    assert coordinator.planner.due_in(job) == 3

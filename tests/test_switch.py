@@ -24,8 +24,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.depotfinity.api import CommandResult
 from depotfinity_simulator import SimulatorServer
 
-from .control import COMMAND_ROUTE, read_statuses, setup_control
-from .helpers import poll_until_idle, tick
+from .helpers import COMMAND_ROUTE, ID_TAG, poll_until_idle, read_statuses, setup_integration, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -48,7 +47,7 @@ async def test_switches(
 ) -> None:
     """One charging switch per connector, on the connector's device, off when idle."""
     with patch("custom_components.depotfinity.PLATFORMS", [Platform.SWITCH]):
-        coordinator = await setup_control(hass, mock_config_entry)
+        coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
         await read_statuses(hass, freezer, coordinator)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
@@ -60,7 +59,7 @@ async def test_start_and_stop(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """On starts a session with the configured idTag, off stops it; polls confirm."""
-    coordinator = await setup_control(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await read_statuses(hass, freezer, coordinator)
     assert hass.states.get(SWITCH).state == STATE_OFF
 
@@ -88,7 +87,7 @@ async def test_double_toggle_sends_one_command(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Two quick "on" give one request; the second shares the first one's success."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await _switch(hass, SERVICE_TURN_ON)
     await _switch(hass, SERVICE_TURN_ON)
     assert simulator.sim.stats.requests_by_route[COMMAND_ROUTE] == 1
@@ -109,7 +108,7 @@ async def test_refused_start_keeps_the_state(
 ) -> None:
     """A faulted connector refuses: the error says so and the switch stays off."""
     simulator.sim.inject_fault("CH-01", connector_id=1, error_code="GroundFailure")
-    coordinator = await setup_control(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await read_statuses(hass, freezer, coordinator, ("CH-01", 1))
     assert hass.states.get(SWITCH).state == STATE_OFF
 
@@ -127,7 +126,7 @@ async def test_without_id_tag_nothing_is_sent(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Without an idTag in the options the user is told where to set it."""
-    await setup_control(hass, mock_config_entry, id_tag=None)
+    await setup_integration(hass, mock_config_entry)
     with pytest.raises(ServiceValidationError) as err:
         await _switch(hass, SERVICE_TURN_ON)
     assert err.value.translation_key == "id_tag_missing"
@@ -142,7 +141,7 @@ async def test_rate_limited_start_fails_at_once(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """A 429 on the command is an error with the time to wait, not a queued retry."""
-    await setup_control(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     simulator.sim.faults.queue("429", retry_after=45)
     with pytest.raises(HomeAssistantError, match="retry in 45 seconds"):
         await _switch(hass, SERVICE_TURN_ON)
@@ -158,7 +157,7 @@ async def test_optimistic_state_until_confirmed_or_timeout(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """An accepted start the charger is slow to act on shows on for at most 30 s."""
-    coordinator = await setup_control(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await read_statuses(hass, freezer, coordinator, ("CH-01", 1))
     accepted = CommandResult("startChargingSession", "Accepted", "Operation successful")
     with patch.object(coordinator.client, "send_remote_command", AsyncMock(return_value=accepted)):
@@ -180,7 +179,7 @@ async def test_confirmed_state_follows_the_connector_again(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Once a read confirmed the start, a session ended elsewhere shows off at once."""
-    coordinator = await setup_control(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await _switch(hass, SERVICE_TURN_ON)
     await read_statuses(hass, freezer, coordinator, ("CH-01", 1))
     assert hass.states.get(SWITCH).state == STATE_ON
@@ -198,7 +197,7 @@ async def test_switch_on_makes_power_rise(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Turning Charging on starts a session whose power shows within a few minutes."""
-    coordinator = await setup_control(hass, mock_config_entry)
+    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await poll_until_idle(hass, freezer, coordinator)
     await hass.services.async_call(
         "switch", "turn_on", {"entity_id": "switch.ch_02_connector_1_charging"}, blocking=True

@@ -280,6 +280,38 @@ class PollPlanner:
             schedule.due = max(schedule.due + period, now + period / 2)
         self._push(job, schedule.due)
 
+    # Inspection (diagnostics, the benchmark and tests) --------------------------
+
+    @property
+    def jobs(self) -> frozenset[Job]:
+        """Every job planned now."""
+        return frozenset(self._jobs)
+
+    def due_in(self, job: Job) -> float | None:
+        """Seconds until a job is due (0 when overdue, inf while it waits for a hint).
+
+        None: the job is not planned.
+        """
+        if (schedule := self._jobs.get(job)) is None:
+            return None
+        return max(0.0, schedule.due - self.clock())
+
+    def period_factor(self, job: Job) -> float | None:
+        """A job's period as a multiple of T (0: one-shot; None: not planned)."""
+        schedule = self._jobs.get(job)
+        return None if schedule is None else schedule.period_factor
+
+    def all_ran_since(self, moment: float) -> bool:
+        """Whether every planned job has run since ``moment`` (its next run lies after it)."""
+        return all(schedule.due > moment for schedule in self._jobs.values())
+
+    def reschedule(self, job: Job, delay: float) -> None:
+        """Set a job's next run ``delay`` seconds from now, sooner or later than planned."""
+        if (schedule := self._jobs.get(job)) is None:
+            return
+        schedule.due = self.clock() + delay
+        self._push(job, schedule.due)
+
     def _push(self, job: Job, due: float, *, hinted: bool = False) -> None:
         heap = self._heaps[0 if hinted else 1 if job.kind in STATUS_KINDS else 2]
         heapq.heappush(heap, (due, next(self._counter), job))
