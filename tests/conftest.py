@@ -15,7 +15,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 # Import the integration before the hass fixture runs: the test plugin ships a
 # custom_components package of its own.
 import custom_components.depotfinity  # noqa: F401
-from custom_components.depotfinity.api import RequestLimiter
 from custom_components.depotfinity.const import (
     CONF_API_URL,
     CONF_AUTH_URL,
@@ -45,14 +44,6 @@ START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/depotfinity."""
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiters() -> Generator[None]:
-    """Every test starts with an empty request budget per host."""
-    RequestLimiter.clear_registry()
-    yield
-    RequestLimiter.clear_registry()
 
 
 @pytest.fixture

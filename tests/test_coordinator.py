@@ -108,7 +108,7 @@ async def test_package_issue_for_forbidden_api(
     coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     assert coordinator.last_update_success
-    assert coordinator.data.disabled_apis == {ApiGroup.TIME_SERIES}
+    assert coordinator.health.disabled_apis == {ApiGroup.TIME_SERIES}
     assert not any(job.kind is JobKind.ENERGY for job in coordinator.planner.jobs)
     issue_id = f"{mock_config_entry.entry_id}_{package_issue_id(ApiGroup.TIME_SERIES)}"
     issue = issue_registry.async_get_issue(DOMAIN, issue_id)
@@ -120,7 +120,7 @@ async def test_package_issue_for_forbidden_api(
     simulator.sim.package = "premium"
     await tick(hass, freezer, 6 * 3600 + 1)
     await poll_until_idle(hass, freezer, coordinator)
-    assert not coordinator.data.disabled_apis
+    assert not coordinator.health.disabled_apis
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
 

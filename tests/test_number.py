@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.depotfinity.const import POWER_LIMIT_DURATION
+from custom_components.depotfinity.data import PowerLimit
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import START
@@ -87,12 +88,9 @@ async def test_set_limit_for_a_day(
     state = hass.states.get(NUMBER)
     assert float(state.state) == 150
     assert state.attributes["until"] == (START + POWER_LIMIT_DURATION).isoformat()
-    assert (
-        mock_config_entry.runtime_data.coordinator.data.groups[
-            group["chargerGroupId"]
-        ].power_limit_w
-        == 150_000
-    )
+    assert mock_config_entry.runtime_data.coordinator.data.groups[
+        group["chargerGroupId"]
+    ].power_limit == PowerLimit(150_000, START + POWER_LIMIT_DURATION)
 
     await tick(hass, freezer, POWER_LIMIT_DURATION.total_seconds() + 1)
     assert hass.states.get(NUMBER).state == STATE_UNKNOWN

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from homeassistant.components.binary_sensor import (
@@ -12,13 +12,11 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import DepotFinityConfigEntry, DepotFinityCoordinator
 from .data import ChargerData, ConnectorData
-from .devices import async_track_devices
-from .entity import ChargerEntity, ConnectorEntity
+from .entity import ChargerEntity, ConnectorEntity, async_setup_device_entities
+from .runtime import DepotFinityConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -71,36 +69,24 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the binary sensors of every charger, and of chargers added later."""
-    coordinator = entry.runtime_data.coordinator
-
-    def charger_entities(
-        charger_id: str, connectors: list[int], device_id: str
-    ) -> Iterable[Entity]:
-        for description in CHARGER_BINARY_SENSORS:
-            yield ChargerBinarySensor(coordinator, description, charger_id)
-        for connector_id in connectors:
-            for connector_description in CONNECTOR_BINARY_SENSORS:
-                yield ConnectorBinarySensor(
-                    coordinator, connector_description, charger_id, connector_id, device_id
-                )
-
-    async_track_devices(hass, entry, async_add_entities, charger=charger_entities)
+    async_setup_device_entities(
+        entry,
+        async_add_entities,
+        charger=lambda coordinator, charger_id: (
+            ChargerBinarySensor(coordinator, description, charger_id)
+            for description in CHARGER_BINARY_SENSORS
+        ),
+        connector=lambda coordinator, charger_id, number: (
+            ConnectorBinarySensor(coordinator, description, charger_id, number)
+            for description in CONNECTOR_BINARY_SENSORS
+        ),
+    )
 
 
 class ChargerBinarySensor(ChargerEntity, BinarySensorEntity):
     """A charger binary sensor."""
 
     entity_description: ChargerBinarySensorDescription
-
-    def __init__(
-        self,
-        coordinator: DepotFinityCoordinator,
-        description: ChargerBinarySensorDescription,
-        charger_id: str,
-    ) -> None:
-        """Set up the binary sensor."""
-        super().__init__(coordinator, description.key, charger_id)
-        self.entity_description = description
 
     @property
     def is_on(self) -> bool | None:
@@ -113,18 +99,6 @@ class ConnectorBinarySensor(ConnectorEntity, BinarySensorEntity):
     """A connector binary sensor."""
 
     entity_description: ConnectorBinarySensorDescription
-
-    def __init__(
-        self,
-        coordinator: DepotFinityCoordinator,
-        description: ConnectorBinarySensorDescription,
-        charger_id: str,
-        connector_id: int,
-        parent_device_id: str,
-    ) -> None:
-        """Set up the binary sensor."""
-        super().__init__(coordinator, description.key, charger_id, connector_id, parent_device_id)
-        self.entity_description = description
 
     @property
     def is_on(self) -> bool | None:

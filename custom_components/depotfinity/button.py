@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .commands import DepotFinityCommands
-from .coordinator import DepotFinityConfigEntry, DepotFinityCoordinator
-from .devices import async_track_devices
-from .entity import ChargerEntity
+from .entity import ChargerEntity, async_setup_device_entities
+from .runtime import DepotFinityConfigEntry
 
 PARALLEL_UPDATES = 1
 
@@ -45,16 +43,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the charger buttons, and those of chargers added later."""
-    coordinator = entry.runtime_data.coordinator
-    commands = entry.runtime_data.commands
-
-    def charger_entities(
-        charger_id: str, connectors: list[int], device_id: str
-    ) -> Iterable[Entity]:
-        for description in CHARGER_BUTTONS:
-            yield ChargerButton(coordinator, commands, description, charger_id)
-
-    async_track_devices(hass, entry, async_add_entities, charger=charger_entities)
+    async_setup_device_entities(
+        entry,
+        async_add_entities,
+        charger=lambda coordinator, charger_id: (
+            ChargerButton(coordinator, description, charger_id) for description in CHARGER_BUTTONS
+        ),
+    )
 
 
 class ChargerButton(ChargerEntity, ButtonEntity):
@@ -62,18 +57,6 @@ class ChargerButton(ChargerEntity, ButtonEntity):
 
     entity_description: ChargerButtonDescription
 
-    def __init__(
-        self,
-        coordinator: DepotFinityCoordinator,
-        commands: DepotFinityCommands,
-        description: ChargerButtonDescription,
-        charger_id: str,
-    ) -> None:
-        """Set up the button."""
-        super().__init__(coordinator, description.key, charger_id)
-        self.entity_description = description
-        self._commands = commands
-
     async def async_press(self) -> None:
         """Send the command."""
-        await self.entity_description.press_fn(self._commands, self.charger_id)
+        await self.entity_description.press_fn(self.commands, self.charger_id)

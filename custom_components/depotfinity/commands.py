@@ -16,27 +16,19 @@ RFID tags and idTags are never logged; they only travel in request bodies.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .api import (
     CommandResult,
-    DepotFinityAuthenticationError,
     DepotFinityClient,
-    DepotFinityCommandRejectedError,
-    DepotFinityConflictError,
     DepotFinityConnectionError,
-    DepotFinityError,
-    DepotFinityNotFoundError,
-    DepotFinityPackageError,
-    DepotFinityValidationError,
     PowerLimitWindow,
     PriceBlock,
     Priority,
@@ -45,80 +37,18 @@ from .api import (
     SessionReports,
     Transaction,
 )
-from .const import COMMAND_DEDUPE_WINDOW, CONF_ID_TAG, DOMAIN, LOGGER
-from .errors import error_translation
+from .const import COMMAND_DEDUPE_WINDOW, CONF_ID_TAG, DOMAIN, LOGGER, POWER_LIMIT_DURATION
+from .coordinator import DepotFinityCoordinator
+from .data import PowerLimit
+from .errors import translate_errors
 
-if TYPE_CHECKING:
-    from homeassistant.config_entries import ConfigEntry
-    from homeassistant.core import HomeAssistant
-
-    from .coordinator import DepotFinityCoordinator
-
-
-def monotonic() -> float:
-    """Seconds of a monotonic clock, looked up at each call (tests move it)."""
-    return time.monotonic()
+# A write's key: (what it does, what it is about).
+type WriteKey = tuple[tuple[Hashable, ...], tuple[Hashable, ...]]
 
 
 def connector_target(charger_id: str, connector_id: int) -> str:
     """How a connector is named in error messages."""
     return f"{charger_id} connector {connector_id}"
-
-
-@contextmanager
-def translate_errors(
-    hass: HomeAssistant, entry: ConfigEntry, target: str, *, write: bool = True
-) -> Iterator[None]:
-    """Turn client errors into translated Home Assistant errors, at once.
-
-    ``target`` names what the request was about; ``write`` tells whether a lost
-    answer leaves the outcome unknown (a command) or not (a read).
-    """
-    try:
-        yield
-    except DepotFinityCommandRejectedError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="command_rejected",
-            translation_placeholders={"target": target, "message": err.message or str(err)},
-        ) from err
-    except (DepotFinityValidationError, DepotFinityConflictError) as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="request_refused",
-            translation_placeholders={"target": target, "message": err.message or str(err)},
-        ) from err
-    except DepotFinityNotFoundError as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="not_found",
-            translation_placeholders={"target": target},
-        ) from err
-    except DepotFinityPackageError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="package_missing",
-            translation_placeholders={"api": err.api or "requested"},
-        ) from err
-    except DepotFinityAuthenticationError as err:
-        entry.async_start_reauth(hass)
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="authentication_failed"
-        ) from err
-    except DepotFinityError as err:
-        if write and isinstance(err, DepotFinityConnectionError):
-            # The answer was lost: the command may or may not have run.
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="command_uncertain",
-                translation_placeholders={"target": target, "error": str(err)},
-            ) from err
-        key, placeholders = error_translation(err)
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key=key,
-            translation_placeholders=placeholders,
-        ) from err
 
 
 def command_response(result: CommandResult) -> dict[str, Any]:
@@ -130,23 +60,16 @@ def command_response(result: CommandResult) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class PowerLimit:
-    """The external power limit Home Assistant set for now (DepotFinity has no read-back)."""
-
-    limit_w: float
-    until: datetime
-
-
 class DepotFinityCommands:
     """Sends an entry's commands and writes; one instance per loaded entry."""
 
     def __init__(self, coordinator: DepotFinityCoordinator) -> None:
         """Attach to an entry's coordinator."""
         self.coordinator = coordinator
-        self._in_flight: dict[Hashable, asyncio.Future[Any]] = {}
-        self._recent: dict[Hashable, tuple[float, asyncio.Future[Any]]] = {}
-        self._power_limits: dict[str, PowerLimit] = {}
+        # A write in flight, and each write's outcome for a moment after it
+        # returned, by key; the key's second item names what the write is about.
+        self._in_flight: dict[WriteKey, asyncio.Task[Any]] = {}
+        self._recent: dict[WriteKey, tuple[float, asyncio.Task[Any]]] = {}
 
     @property
     def client(self) -> DepotFinityClient:
@@ -168,43 +91,48 @@ class DepotFinityCommands:
 
     async def _send[T](
         self,
-        key: Hashable,
+        key: WriteKey,
         target: str,
         call: Callable[[], Awaitable[T]],
         *,
         follow_up: tuple[str, int | None] | None = None,
     ) -> T:
-        """Send a write once; share its outcome with the same write asked for meanwhile."""
-        now = monotonic()
+        """Send a write once; share its outcome with the same write asked for meanwhile.
+
+        The write runs as its own task and every caller waits for it shielded: a
+        caller that is cancelled neither cancels the write nor the other callers.
+        A different write about the same thing ends the sharing of the earlier
+        one (on, off, on sends three commands).
+        """
+        now = time.monotonic()
         self._recent = {
-            k: (at, future)
-            for k, (at, future) in self._recent.items()
+            k: (at, task)
+            for k, (at, task) in self._recent.items()
             if now - at <= COMMAND_DEDUPE_WINDOW
         }
-        shared = self._in_flight.get(key) or (
+        task = self._in_flight.get(key) or (
             recent[1] if (recent := self._recent.get(key)) is not None else None
         )
-        if shared is not None:
+        if task is not None:
             LOGGER.debug("Same command for %s again; sharing the first one's outcome", target)
-            result: T = await asyncio.shield(shared)
-            return result
-        future: asyncio.Future[T] = self.coordinator.hass.loop.create_future()
-        self._in_flight[key] = future
-        try:
-            result = await self._execute(target, call, follow_up)
-        except Exception as err:
-            future.set_exception(err)
-            future.exception()  # retrieved: waiters re-raise it
-            raise
         else:
-            future.set_result(result)
-            return result
-        finally:
+            for other in [k for k in self._recent if k[1] == key[1]]:
+                del self._recent[other]
+            task = self.coordinator.hass.async_create_background_task(
+                self._execute(target, call, follow_up), f"{DOMAIN} write {key[0]}"
+            )
+            self._in_flight[key] = task
+            task.add_done_callback(lambda done: self._settled(key, done))
+        result: T = await asyncio.shield(task)
+        return result
+
+    def _settled(self, key: WriteKey, task: asyncio.Task[Any]) -> None:
+        """Keep a finished write's outcome for the de-duplication window."""
+        if self._in_flight.get(key) is task:
             del self._in_flight[key]
-            if future.done():
-                self._recent[key] = (monotonic(), future)
-            else:  # the caller was cancelled
-                future.cancel()
+        if not task.cancelled():
+            task.exception()  # retrieved: every caller re-raises it
+            self._recent[key] = (time.monotonic(), task)
 
     async def _execute[T](
         self,
@@ -238,6 +166,21 @@ class DepotFinityCommands:
         with self._errors(target, write=False):
             return await call()
 
+    async def _remote(
+        self,
+        charger_id: str,
+        connector_id: int,
+        detail: tuple[Hashable, ...],
+        call: Callable[[], Awaitable[CommandResult]],
+    ) -> CommandResult:
+        """A remote command on a connector; ``detail`` tells one command from another."""
+        return await self._send(
+            (("remote", *detail), (charger_id, connector_id)),
+            connector_target(charger_id, connector_id),
+            call,
+            follow_up=(charger_id, connector_id),
+        )
+
     # Charging ------------------------------------------------------------------------
 
     async def start_charging(
@@ -253,17 +196,23 @@ class DepotFinityCommands:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="id_tag_missing"
             )
-        return await self.send_remote_command(
+        return await self._remote(
             charger_id,
-            RemoteCommandType.START,
             connector_id,
-            id_tag=tag,
-            id_tag_type=id_tag_type,
+            (RemoteCommandType.START, tag, id_tag_type),
+            lambda: self.client.start_charging(
+                charger_id, connector_id, tag, id_tag_type, priority=Priority.COMMAND
+            ),
         )
 
     async def stop_charging(self, charger_id: str, connector_id: int) -> CommandResult:
         """Stop the session on a connector."""
-        return await self.send_remote_command(charger_id, RemoteCommandType.STOP, connector_id)
+        return await self._remote(
+            charger_id,
+            connector_id,
+            (RemoteCommandType.STOP, None, None),
+            lambda: self.client.stop_charging(charger_id, connector_id, priority=Priority.COMMAND),
+        )
 
     async def send_remote_command(
         self,
@@ -277,18 +226,10 @@ class DepotFinityCommands:
     ) -> CommandResult:
         """Send any remote command type to a connector."""
         extra_key = tuple(sorted((k, repr(v)) for k, v in (extra or {}).items()))
-        key = (
-            "remote",
-            str(command_type),
+        return await self._remote(
             charger_id,
             connector_id,
-            id_tag,
-            id_tag_type,
-            extra_key,
-        )
-        return await self._send(
-            key,
-            connector_target(charger_id, connector_id),
+            (str(command_type), id_tag, id_tag_type, extra_key),
             lambda: self.client.send_remote_command(
                 charger_id,
                 command_type,
@@ -298,13 +239,12 @@ class DepotFinityCommands:
                 extra=extra,
                 priority=Priority.COMMAND,
             ),
-            follow_up=(charger_id, connector_id),
         )
 
     async def force_reconnect(self, charger_id: str) -> CommandResult:
         """Drop a charger's backend connection; it reconnects by itself."""
         return await self._send(
-            ("force_terminate", charger_id),
+            (("force_terminate",), (charger_id,)),
             charger_id,
             lambda: self.client.force_terminate(charger_id, priority=Priority.COMMAND),
             follow_up=(charger_id, None),
@@ -322,7 +262,7 @@ class DepotFinityCommands:
     ) -> Reservation:
         """Reserve a connector for an RFID tag."""
         reservation = await self._send(
-            ("reserve", charger_id, connector_id, start, end, rfid_tag),
+            (("reserve", start, end, rfid_tag), (charger_id, connector_id, "reservations")),
             connector_target(charger_id, connector_id),
             lambda: self.client.add_reservation(
                 charger_id, connector_id, start, end, rfid_tag, priority=Priority.COMMAND
@@ -337,7 +277,7 @@ class DepotFinityCommands:
     ) -> None:
         """Cancel a reservation."""
         await self._send(
-            ("cancel_reservation", charger_id, connector_id, reservation_id),
+            (("cancel_reservation", reservation_id), (charger_id, connector_id, "reservations")),
             connector_target(charger_id, connector_id),
             lambda: self.client.cancel_reservation(
                 charger_id, connector_id, reservation_id, priority=Priority.COMMAND
@@ -360,11 +300,19 @@ class DepotFinityCommands:
 
     # Power limits --------------------------------------------------------------------
 
-    async def set_power_limit(self, group_id: str, windows: Sequence[PowerLimitWindow]) -> str:
+    async def set_power_limit(
+        self, group_id: str, limit_kw: float, *, end: datetime | None = None
+    ) -> str:
+        """Limit a group's power from now until ``end`` (default: ``POWER_LIMIT_DURATION``)."""
+        now = dt_util.utcnow()
+        window = PowerLimitWindow(now, end or now + POWER_LIMIT_DURATION, limit_kw * 1000)
+        return await self.set_power_schedule(group_id, [window])
+
+    async def set_power_schedule(self, group_id: str, windows: Sequence[PowerLimitWindow]) -> str:
         """Replace a group's external power-limit schedule (limits in W)."""
         schedule = tuple(windows)
         message = await self._send(
-            ("power_limit", group_id, schedule),
+            (("power_limit", schedule), (group_id,)),
             group_id,
             lambda: self.client.set_external_power_limit(
                 group_id, schedule, priority=Priority.COMMAND
@@ -372,29 +320,10 @@ class DepotFinityCommands:
         )
         now = dt_util.utcnow()
         current = next((w for w in schedule if w.start <= now < w.end), None)
-        if current is None:
-            self._power_limits.pop(group_id, None)
-        else:
-            self._power_limits[group_id] = PowerLimit(current.limit, current.end)
         if (group := self.coordinator.data.groups.get(group_id)) is not None:
-            group.power_limit_w = None if current is None else current.limit
+            group.power_limit = None if current is None else PowerLimit(current.limit, current.end)
         self.coordinator.async_update_listeners()
         return message
-
-    def power_limit(self, group_id: str) -> PowerLimit | None:
-        """The limit set for now, until its window ends."""
-        limit = self._power_limits.get(group_id)
-        if limit is None or limit.until <= dt_util.utcnow():
-            return None
-        return limit
-
-    def restore_power_limit(self, group_id: str, limit: PowerLimit) -> None:
-        """Take back a limit set before a restart (unless one was set since)."""
-        self._power_limits.setdefault(group_id, limit)
-        if (group := self.coordinator.data.groups.get(group_id)) is not None and (
-            current := self.power_limit(group_id)
-        ) is not None:
-            group.power_limit_w = current.limit_w
 
     # RFID and prices ---------------------------------------------------------------
 
@@ -402,7 +331,7 @@ class DepotFinityCommands:
         """Import RFID tags in bulk."""
         tags = tuple(tags)
         return await self._send(
-            ("import_rfids", tags),
+            (("import_rfids", tags), ("rfid",)),
             "RFID",
             lambda: self.client.import_rfids(tags, priority=Priority.COMMAND),
         )
@@ -410,7 +339,7 @@ class DepotFinityCommands:
     async def set_rfid_enabled(self, tag: str, enabled: bool) -> str:
         """Enable or disable an RFID tag."""
         return await self._send(
-            ("rfid_enabled", tag, enabled),
+            (("rfid_enabled", enabled), ("rfid", tag)),
             "RFID",
             lambda: self.client.set_rfid_enabled(tag, enabled, priority=Priority.COMMAND),
         )
@@ -419,7 +348,7 @@ class DepotFinityCommands:
         """Replace a site's energy price blocks."""
         blocks = tuple(blocks)
         return await self._send(
-            ("energy_prices", site_id, blocks),
+            (("energy_prices", blocks), ("site", site_id)),
             site_id,
             lambda: self.client.set_energy_prices(site_id, blocks, priority=Priority.COMMAND),
         )

@@ -41,7 +41,9 @@ class ConnectorData:
     soc: float | None = None
     active_session: Transaction | None = None
     last_session: Transaction | None = None
-    next_reservation: Reservation | None = None
+    # What the last read of the connector's reservations returned, by start time
+    # (None: not read; they are read only while an entity shows them).
+    reservations: list[Reservation] | None = None
 
     @property
     def is_active(self) -> bool:
@@ -61,6 +63,38 @@ class ConnectorData:
         return self.status.status == ConnectorStatus.FAULTED or (
             self.status.error_code not in (None, NO_ERROR)
         )
+
+    def set_reservations(self, reservations: list[Reservation]) -> None:
+        """Keep what a read returned (those without a start or an end are dropped)."""
+        self.reservations = sorted(
+            (r for r in reservations if r.start is not None and r.end is not None),
+            key=lambda r: (r.start, r.end),
+        )
+
+    def next_reservation(self, now: datetime) -> Reservation | None:
+        """The running or next reservation (None: none known)."""
+        return next(
+            (r for r in self.reservations or () if r.end is not None and r.end > now),
+            None,
+        )
+
+    def apply_transaction(self, transaction: Transaction) -> bool:
+        """Take a session the fleet-wide transactions read returned.
+
+        Returns whether the connector's status should be read again: a session
+        started or ended that the last status read has not seen.
+        """
+        if transaction.end_at is None:
+            self.active_session = transaction
+            return not self.is_active
+        last = self.last_session
+        if last is None or (last.end_at is not None and transaction.end_at >= last.end_at):
+            self.last_session = transaction
+        active = self.active_session
+        if active is not None and active.transaction_id == transaction.transaction_id:
+            self.active_session = None
+            return self.is_active
+        return False
 
     def update_energy(self, value: float) -> bool:
         """Take a new lifetime-register reading; refuse one that goes backwards.
@@ -127,14 +161,27 @@ class ChargerData:
         return sum(values) if values else None
 
 
+@dataclass(frozen=True, slots=True)
+class PowerLimit:
+    """The external power limit Home Assistant set for now (DepotFinity has no read-back)."""
+
+    limit_w: float
+    until: datetime
+
+
 @dataclass(slots=True)
 class GroupData:
     """A charger group (power sharing)."""
 
     group_id: str
     name: str
-    charger_ids: tuple[str, ...] = ()
-    power_limit_w: float | None = None
+    # Set from Home Assistant (the number or the action), kept across restarts by the number.
+    power_limit: PowerLimit | None = None
+
+    def current_limit(self, now: datetime) -> PowerLimit | None:
+        """The limit set for now, until its window ends."""
+        limit = self.power_limit
+        return None if limit is None or limit.until <= now else limit
 
 
 @dataclass(slots=True)
@@ -143,8 +190,15 @@ class DepotData:
 
     chargers: dict[str, ChargerData] = field(default_factory=dict)
     groups: dict[str, GroupData] = field(default_factory=dict)
-    disabled_apis: set[str] = field(default_factory=set)
     last_transactions_query: datetime | None = None
+
+    def connector_keys(self) -> list[tuple[str, int]]:
+        """(charger id, connector id) of every configured connector."""
+        return [
+            (charger_id, number)
+            for charger_id, charger in self.chargers.items()
+            for number in charger.connectors
+        ]
 
     def connector(self, charger_id: str, connector_id: int) -> ConnectorData | None:
         """Look up a connector."""

@@ -6,15 +6,12 @@ name their charger as parent (connectors are child devices of a charger).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import (
     CONF_CHARGER_ID,
@@ -22,6 +19,7 @@ from .const import (
     CONF_GROUP_ID,
     CONF_NAME,
     DOMAIN,
+    HUB_IDENTIFIER,
     SUBENTRY_CHARGER,
     SUBENTRY_GROUP,
 )
@@ -35,7 +33,7 @@ def _account(entry: ConfigEntry) -> str:
 
 def hub_identifier(entry: ConfigEntry) -> tuple[str, str]:
     """Identifier of an entry's depot device."""
-    return (DOMAIN, f"{_account(entry)}_depot")
+    return (DOMAIN, f"{_account(entry)}_{HUB_IDENTIFIER}")
 
 
 def charger_identifier(entry: ConfigEntry, charger_id: str) -> tuple[str, str]:
@@ -53,9 +51,39 @@ def group_identifier(entry: ConfigEntry, group_id: str) -> tuple[str, str]:
     return (DOMAIN, f"{_account(entry)}_group_{group_id}")
 
 
+type DeviceKey = tuple[str, str] | tuple[str, str, int]
+
+
+def device_identifier(entry: ConfigEntry, key: DeviceKey) -> tuple[str, str]:
+    """Identifier of the device a key names (see :func:`configured_devices`)."""
+    match key:
+        case ("connector", charger_id, number):
+            return connector_identifier(entry, charger_id, number)
+        case ("group", group_id):
+            return group_identifier(entry, group_id)
+        case (_, charger_id):
+            return charger_identifier(entry, charger_id)
+    raise ValueError(key)
+
+
+def configured_devices(entry: ConfigEntry) -> Iterator[tuple[str, DeviceKey]]:
+    """(subentry id, device key) of every charger, connector and group configured.
+
+    Keys: ``("charger", id)``, ``("connector", charger id, number)``, ``("group", id)``.
+    """
+    for subentry_id, subentry in entry.subentries.items():
+        if subentry.subentry_type == SUBENTRY_CHARGER:
+            charger_id: str = subentry.data[CONF_CHARGER_ID]
+            yield subentry_id, ("charger", charger_id)
+            for number in subentry.data[CONF_CONNECTORS]:
+                yield subentry_id, ("connector", charger_id, number)
+        elif subentry.subentry_type == SUBENTRY_GROUP:
+            yield subentry_id, ("group", subentry.data[CONF_GROUP_ID])
+
+
 @callback
-def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> dict[str, str]:
-    """Create or update every device of an entry; return charger id -> device id."""
+def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Create or update every device of an entry (once per configuration change)."""
     registry = dr.async_get(hass)
     hub = registry.async_get_or_create(
         config_entry_id=entry.entry_id,
@@ -65,7 +93,6 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> dict[str,
         model="DepotFinity depot",
         entry_type=dr.DeviceEntryType.SERVICE,
     )
-    charger_devices: dict[str, str] = {}
     for subentry in entry.subentries.values():
         name = subentry.data.get(CONF_NAME) or subentry.title
         if subentry.subentry_type == SUBENTRY_CHARGER:
@@ -80,7 +107,6 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> dict[str,
                 serial_number=charger_id,
                 via_device_id=hub.id,
             )
-            charger_devices[charger_id] = device.id
             for connector_id in subentry.data[CONF_CONNECTORS]:
                 registry.async_get_or_create_child(
                     config_entry_id=entry.entry_id,
@@ -101,66 +127,6 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> dict[str,
                 model="Charger group",
                 via_device_id=hub.id,
             )
-    return charger_devices
-
-
-type ChargerBuilder = Callable[[str, list[int], str], Iterable[Entity]]
-type GroupBuilder = Callable[[str], Iterable[Entity]]
-
-
-@callback
-def async_track_devices(
-    hass: HomeAssistant,
-    entry: ConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-    *,
-    depot: Callable[[], Iterable[Entity]] | None = None,
-    charger: ChargerBuilder | None = None,
-    group: GroupBuilder | None = None,
-) -> None:
-    """Add a platform's entities for every device, now and when subentries are added.
-
-    ``charger`` gets (charger id, connector ids, charger device id); ``group`` gets
-    the group id. Removed subentries take their devices and entities with them.
-    """
-    known: set[str] = set()
-
-    @callback
-    def add_new() -> None:
-        charger_devices = async_register_devices(hass, entry)
-        for subentry in entry.subentries.values():
-            if subentry.subentry_id in known:
-                continue
-            entities: list[Entity] = []
-            if subentry.subentry_type == SUBENTRY_CHARGER and charger is not None:
-                charger_id = subentry.data[CONF_CHARGER_ID]
-                entities.extend(
-                    charger(
-                        charger_id,
-                        list(subentry.data[CONF_CONNECTORS]),
-                        charger_devices[charger_id],
-                    )
-                )
-            elif subentry.subentry_type == SUBENTRY_GROUP and group is not None:
-                entities.extend(group(subentry.data[CONF_GROUP_ID]))
-            known.add(subentry.subentry_id)
-            if entities:
-                async_add_entities(entities, config_subentry_id=subentry.subentry_id)
-        known.intersection_update(entry.subentries)
-
-    if depot is not None:
-        async_add_entities(list(depot()))
-    add_new()
-    entry.async_on_unload(entry.add_update_listener(_listener(add_new)))
-
-
-def _listener(
-    add_new: Callable[[], None],
-) -> Callable[[HomeAssistant, ConfigEntry], Coroutine[Any, Any, None]]:
-    async def _updated(hass: HomeAssistant, entry: ConfigEntry) -> None:
-        add_new()
-
-    return _updated
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,19 +152,15 @@ def async_resolve_device(hass: HomeAssistant, device_id: str) -> DeviceTarget | 
     entry = hass.config_entries.async_get_entry(device.config_entry_id)
     if entry is None or entry.domain != DOMAIN:
         return None
-    identifiers = device.identifiers
-    if hub_identifier(entry) in identifiers:
+    if hub_identifier(entry) in device.identifiers:
         return DeviceTarget(entry)
-    for subentry in entry.subentries.values():
-        if subentry.subentry_type == SUBENTRY_CHARGER:
-            charger_id: str = subentry.data[CONF_CHARGER_ID]
-            if charger_identifier(entry, charger_id) in identifiers:
-                return DeviceTarget(entry, charger_id)
-            for number in subentry.data[CONF_CONNECTORS]:
-                if connector_identifier(entry, charger_id, number) in identifiers:
+    for _, key in configured_devices(entry):
+        if device_identifier(entry, key) in device.identifiers:
+            match key:
+                case ("charger", charger_id):
+                    return DeviceTarget(entry, charger_id)
+                case ("connector", charger_id, number):
                     return DeviceTarget(entry, charger_id, number)
-        elif subentry.subentry_type == SUBENTRY_GROUP:
-            group_id: str = subentry.data[CONF_GROUP_ID]
-            if group_identifier(entry, group_id) in identifiers:
-                return DeviceTarget(entry, group_id=group_id)
+                case ("group", group_id):
+                    return DeviceTarget(entry, group_id=group_id)
     return None

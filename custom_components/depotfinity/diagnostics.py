@@ -10,9 +10,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .const import CONF_CLIENT_SECRET, CONF_ID_TAG
-from .coordinator import DepotFinityConfigEntry
 from .data import ChargerData
 from .devices import charger_identifier, connector_identifier
+from .runtime import DepotFinityConfigEntry
 
 # Keys whose values never leave Home Assistant: credentials, RFID tags, vehicles.
 TO_REDACT = {
@@ -51,7 +51,7 @@ async def async_get_config_entry_diagnostics(
             "poll_rate_per_5min": round(coordinator.scheduler.poll_rate * 300, 1),
             "last_update_success": coordinator.last_update_success,
         },
-        "disabled_apis": sorted(depot.disabled_apis),
+        "disabled_apis": sorted(coordinator.health.disabled_apis),
         "chargers": {cid: _charger(c) for cid, c in depot.chargers.items()},
         "groups": {gid: asdict(g) for gid, g in depot.groups.items()},
     }

@@ -1,51 +1,96 @@
-"""Base entities: the depot (hub), a charger, a connector, a charger group."""
+"""Base entities built from a description: the depot (hub), a charger, a connector, a group.
+
+Platforms declare what they show as frozen entity descriptions and add their
+entities with :func:`async_setup_device_entities`, which also follows chargers
+and groups added later (one signal per entry, sent by its update listener).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
+from homeassistant.core import callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import ChildDeviceInfo, DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .commands import DepotFinityCommands
+from .const import DOMAIN, HUB_IDENTIFIER
 from .coordinator import DepotFinityCoordinator
 from .data import ChargerData, ConnectorData, GroupData
 from .devices import (
     charger_identifier,
+    configured_devices,
     connector_identifier,
     group_identifier,
     hub_identifier,
 )
+from .runtime import DepotFinityConfigEntry
+
+
+def signal_devices_changed(entry_id: str) -> str:
+    """Dispatcher signal: an entry's chargers or groups changed (subentries)."""
+    return f"{DOMAIN}_{entry_id}_devices_changed"
 
 
 class DepotFinityEntity(CoordinatorEntity[DepotFinityCoordinator]):
-    """Common base: names come from translation keys, under a device."""
+    """Common base: a description, a unique id from the account and the device, a device."""
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: DepotFinityCoordinator, key: str, *parts: str) -> None:
-        """Set the unique id from the account, the device's parts and the key."""
+    def __init__(
+        self,
+        coordinator: DepotFinityCoordinator,
+        description: EntityDescription,
+        device_info: DeviceInfo | ChildDeviceInfo,
+        *parts: str,
+    ) -> None:
+        """Set the description, the unique id (account, device parts, key) and the device."""
         super().__init__(coordinator)
-        account = coordinator.config_entry.unique_id or coordinator.config_entry.entry_id
-        self._attr_unique_id = "_".join((account, *parts, key))
+        self.entity_description = description
+        entry = coordinator.config_entry
+        account = entry.unique_id or entry.entry_id
+        self._attr_unique_id = "_".join((account, *parts, description.key))
+        self._attr_device_info = device_info
+
+    @property
+    def commands(self) -> DepotFinityCommands:
+        """The entry's command sender: every write goes through it."""
+        entry: DepotFinityConfigEntry = self.coordinator.config_entry
+        return entry.runtime_data.commands
 
 
 class DepotEntity(DepotFinityEntity):
     """An entity of the depot (hub) device."""
 
-    def __init__(self, coordinator: DepotFinityCoordinator, key: str) -> None:
+    def __init__(self, coordinator: DepotFinityCoordinator, description: EntityDescription) -> None:
         """Attach to the depot device."""
-        super().__init__(coordinator, key, "depot")
-        self._attr_device_info = DeviceInfo(identifiers={hub_identifier(coordinator.config_entry)})
+        identifiers = {hub_identifier(coordinator.config_entry)}
+        super().__init__(coordinator, description, DeviceInfo(identifiers=identifiers), HUB_IDENTIFIER)
 
 
 class ChargerEntity(DepotFinityEntity):
     """An entity of one charger."""
 
-    def __init__(self, coordinator: DepotFinityCoordinator, key: str, charger_id: str) -> None:
-        """Attach to the charger's device."""
-        super().__init__(coordinator, key, charger_id)
+    def __init__(
+        self,
+        coordinator: DepotFinityCoordinator,
+        description: EntityDescription,
+        charger_id: str,
+        *,
+        device_info: DeviceInfo | ChildDeviceInfo | None = None,
+        parts: tuple[str, ...] = (),
+    ) -> None:
+        """Attach to the charger's device (or the given one of the charger's)."""
+        if device_info is None:
+            device_info = DeviceInfo(
+                identifiers={charger_identifier(coordinator.config_entry, charger_id)}
+            )
+        super().__init__(coordinator, description, device_info, charger_id, *parts)
         self.charger_id = charger_id
-        self._attr_device_info = DeviceInfo(
-            identifiers={charger_identifier(coordinator.config_entry, charger_id)}
-        )
 
     @property
     def charger(self) -> ChargerData | None:
@@ -59,25 +104,34 @@ class ChargerEntity(DepotFinityEntity):
         return super().available and charger is not None and not charger.missing
 
 
-class ConnectorEntity(DepotFinityEntity):
+class ConnectorEntity(ChargerEntity):
     """An entity of one connector (a child device of its charger)."""
 
     def __init__(
         self,
         coordinator: DepotFinityCoordinator,
-        key: str,
+        description: EntityDescription,
         charger_id: str,
         connector_id: int,
-        parent_device_id: str,
     ) -> None:
-        """Attach to the connector's device."""
-        super().__init__(coordinator, key, charger_id, str(connector_id))
-        self.charger_id = charger_id
-        self.connector_id = connector_id
-        self._attr_device_info = ChildDeviceInfo(
-            identifiers={connector_identifier(coordinator.config_entry, charger_id, connector_id)},
-            parent_device_id=parent_device_id,
+        """Attach to the connector's device, under its charger's."""
+        entry = coordinator.config_entry
+        parent = dr.async_get(coordinator.hass).async_get_device(
+            identifiers={charger_identifier(entry, charger_id)}
         )
+        assert parent is not None  # registered before the platforms set up
+        device_info = ChildDeviceInfo(
+            identifiers={connector_identifier(entry, charger_id, connector_id)},
+            parent_device_id=parent.id,
+        )
+        super().__init__(
+            coordinator,
+            description,
+            charger_id,
+            device_info=device_info,
+            parts=(str(connector_id),),
+        )
+        self.connector_id = connector_id
 
     @property
     def connector(self) -> ConnectorData | None:
@@ -87,25 +141,21 @@ class ConnectorEntity(DepotFinityEntity):
     @property
     def available(self) -> bool:
         """Unavailable while polls fail or the charger is unknown to the service."""
-        charger = self.coordinator.data.chargers.get(self.charger_id)
-        return (
-            super().available
-            and charger is not None
-            and not charger.missing
-            and self.connector_id in charger.connectors
-        )
+        return super().available and self.connector is not None
 
 
 class GroupEntity(DepotFinityEntity):
     """An entity of a charger group."""
 
-    def __init__(self, coordinator: DepotFinityCoordinator, key: str, group_id: str) -> None:
+    def __init__(
+        self, coordinator: DepotFinityCoordinator, description: EntityDescription, group_id: str
+    ) -> None:
         """Attach to the group's device."""
-        super().__init__(coordinator, key, "group", group_id)
-        self.group_id = group_id
-        self._attr_device_info = DeviceInfo(
-            identifiers={group_identifier(coordinator.config_entry, group_id)}
+        identifiers = {group_identifier(coordinator.config_entry, group_id)}
+        super().__init__(
+            coordinator, description, DeviceInfo(identifiers=identifiers), "group", group_id
         )
+        self.group_id = group_id
 
     @property
     def group_data(self) -> GroupData | None:
@@ -116,3 +166,50 @@ class GroupEntity(DepotFinityEntity):
     def available(self) -> bool:
         """Unavailable when the group left the configuration."""
         return super().available and self.group_data is not None
+
+
+type EntityBuilder[*Ids] = Callable[[DepotFinityCoordinator, *Ids], Iterable[Entity]]
+
+
+@callback
+def async_setup_device_entities(
+    entry: DepotFinityConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    *,
+    depot: EntityBuilder[()] | None = None,
+    charger: EntityBuilder[str] | None = None,
+    connector: EntityBuilder[str, int] | None = None,
+    group: EntityBuilder[str] | None = None,
+) -> None:
+    """Add a platform's entities for every device, now and when devices are added.
+
+    Each builder makes the entities of one device. Removed subentries take
+    their devices and entities with them (Home Assistant does that).
+    """
+    coordinator = entry.runtime_data.coordinator
+    known: set[tuple[str | int, ...]] = set()
+    if depot is not None:
+        async_add_entities(list(depot(coordinator)))
+
+    @callback
+    def add_new() -> None:
+        for subentry_id, key in configured_devices(entry):
+            if key in known:
+                continue
+            known.add(key)
+            match key:
+                case ("charger", str(charger_id)) if charger is not None:
+                    entities = list(charger(coordinator, charger_id))
+                case ("connector", str(charger_id), int(number)) if connector is not None:
+                    entities = list(connector(coordinator, charger_id, number))
+                case ("group", str(group_id)) if group is not None:
+                    entities = list(group(coordinator, group_id))
+                case _:
+                    continue
+            if entities:
+                async_add_entities(entities, config_subentry_id=subentry_id)
+
+    add_new()
+    entry.async_on_unload(
+        async_dispatcher_connect(coordinator.hass, signal_devices_changed(entry.entry_id), add_new)
+    )

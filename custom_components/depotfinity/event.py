@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import DepotFinityConfigEntry, DepotFinityCoordinator
-from .devices import async_track_devices
-from .entity import ChargerEntity
+from .entity import ChargerEntity, async_setup_device_entities
+from .runtime import DepotFinityConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -31,14 +27,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up a fault event entity per charger."""
-    coordinator = entry.runtime_data.coordinator
-
-    def charger_entities(
-        charger_id: str, connectors: list[int], device_id: str
-    ) -> Iterable[Entity]:
-        yield ChargerFaultEvent(coordinator, charger_id)
-
-    async_track_devices(hass, entry, async_add_entities, charger=charger_entities)
+    async_setup_device_entities(
+        entry,
+        async_add_entities,
+        charger=lambda coordinator, charger_id: (
+            ChargerFaultEvent(coordinator, FAULT_EVENT, charger_id),
+        ),
+    )
 
 
 class ChargerFaultEvent(ChargerEntity, EventEntity):
@@ -48,13 +43,8 @@ class ChargerFaultEvent(ChargerEntity, EventEntity):
     Assistant starts is shown by the problem sensor, not replayed as an event.
     """
 
-    entity_description = FAULT_EVENT
-
-    def __init__(self, coordinator: DepotFinityCoordinator, charger_id: str) -> None:
-        """Set up the event entity."""
-        super().__init__(coordinator, FAULT_EVENT.key, charger_id)
-        self._faulted: bool | None = None
-        self._fault: tuple[str | None, str | None, int | None] = (None, None, None)
+    _faulted: bool | None = None
+    _fault: tuple[str | None, str | None, int | None] = (None, None, None)
 
     async def async_added_to_hass(self) -> None:
         """Take the current fault state as the starting point."""

@@ -79,15 +79,15 @@ class ReduceBudgetRepairFlow(RepairsFlow):
     async def async_step_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
-        """Confirm, then lower the entry's share of the budget and reload it."""
+        """Confirm, then lower the entry's share of the budget (which reloads it)."""
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None:
             return self.async_abort(reason="entry_removed")
         if user_input is not None:
+            # The entry's update listener reloads it once for the new options.
             self.hass.config_entries.async_update_entry(
                 entry, options={**entry.options, CONF_BUDGET_SHARE: REDUCED_BUDGET_SHARE}
             )
-            self.hass.config_entries.async_schedule_reload(entry.entry_id)
             return self.async_create_entry(data={})
         return self.async_show_form(
             step_id="confirm",

@@ -27,6 +27,7 @@ from enum import StrEnum
 import heapq
 import itertools
 
+from .api import ApiGroup, RequestLimiter
 from .const import COMMAND_RESERVE, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW
 
 # Requests kept unused below the poll budget, so clock skew between us and the
@@ -52,6 +53,18 @@ class JobKind(StrEnum):
     RESERVATIONS = "reservations"
     PROBE = "probe"
 
+
+# The API group (subscription package) each kind of job reads.
+JOB_API: dict[JobKind, ApiGroup] = {
+    JobKind.CONNECTOR_STATUS: ApiGroup.CHARGER_STATUS,
+    JobKind.CHARGER_STATUS: ApiGroup.CHARGER_STATUS,
+    JobKind.CONNECTIVITY: ApiGroup.CHARGER_STATUS,
+    JobKind.POWER: ApiGroup.TIME_SERIES,
+    JobKind.ENERGY: ApiGroup.TIME_SERIES,
+    JobKind.CHARGER_METER: ApiGroup.TIME_SERIES,
+    JobKind.TRANSACTIONS: ApiGroup.TRANSACTIONS,
+    JobKind.RESERVATIONS: ApiGroup.RESERVATIONS,
+}
 
 STATUS_KINDS = frozenset({JobKind.CONNECTOR_STATUS, JobKind.CHARGER_STATUS})
 # Jobs added on demand (a session, an enabled entity), kept while their charger is.
@@ -328,7 +341,11 @@ class PollPlanner:
 
 
 class HostScheduler:
-    """Shares one API host's request budget among the entries that use it."""
+    """Shares one API host's request budget among the entries that use it.
+
+    It owns the host's request limiter, which every entry's client uses, so the
+    budget is counted once per host whatever the number of entries.
+    """
 
     def __init__(
         self,
@@ -337,6 +354,7 @@ class HostScheduler:
         reserve: int = COMMAND_RESERVE,
     ) -> None:
         """Initialise with the service's budget."""
+        self.limiter = RequestLimiter(requests, window, reserve)
         self._full_rate = (requests - reserve - POLL_MARGIN) / window
         self._planners: dict[str, PollPlanner] = {}
         self._shares: dict[str, int] = {}

@@ -2,302 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
-    SensorStateClass,
-)
-from homeassistant.const import (
-    PERCENTAGE,
-    EntityCategory,
-    UnitOfElectricCurrent,
-    UnitOfElectricPotential,
-    UnitOfEnergy,
-    UnitOfPower,
-    UnitOfTemperature,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
-from .api import ChargePointErrorCode, ChargerAvailability, ConnectorStatus
-from .coordinator import DepotFinityConfigEntry, DepotFinityCoordinator
-from .data import ChargerData, ConnectorData, DepotData
-from .devices import async_track_devices
-from .entity import ChargerEntity, ConnectorEntity, DepotEntity
+from .api import Reservation
+from .coordinator import DepotFinityCoordinator
+from .entity import ChargerEntity, ConnectorEntity, DepotEntity, async_setup_device_entities
+from .runtime import DepotFinityConfigEntry
+from .sensor_descriptions import (
+    CHARGER_SENSORS,
+    CONNECTOR_SENSORS,
+    DEPOT_SENSORS,
+    ChargerSensorDescription,
+    ConnectorSensorDescription,
+    DepotSensorDescription,
+    SensorValue,
+)
 
 PARALLEL_UPDATES = 0
 
-type SensorValue = StateType | datetime
-
-
-def _options(enum: type[StrEnum]) -> dict[str, str]:
-    """API value -> Home Assistant state (snake case of the member name)."""
-    return {member.value: member.name.lower() for member in enum}
-
-
-AVAILABILITY_STATES = _options(ChargerAvailability)
-CONNECTOR_STATES = _options(ConnectorStatus)
-ERROR_CODES = _options(ChargePointErrorCode)
-OTHER_ERROR = "other"
-
-
-def _error_code(code: str | None) -> str | None:
-    """Known codes by name; anything new the service sends shows as "other"."""
-    if code is None:
-        return None
-    return ERROR_CODES.get(code, OTHER_ERROR)
-
-
-# Depot (hub) sensors ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class DepotSensorDescription(SensorEntityDescription):
-    """A fleet summary value."""
-
-    value_fn: Callable[[DepotData], SensorValue]
-
-
-def _count(depot: DepotData, test: Callable[[ChargerData], bool]) -> int:
-    return sum(1 for charger in depot.chargers.values() if test(charger))
-
-
-def _is_available(charger: ChargerData) -> bool:
-    return (
-        charger.availability is not None
-        and charger.availability.status == ChargerAvailability.AVAILABLE
-        and not charger.is_faulted
-        and charger.connected is not False
-    )
-
-
-def _total_power(depot: DepotData) -> float | None:
-    values = [c.power_w for c in depot.chargers.values() if c.power_w is not None]
-    return sum(values) if values else None
-
-
-DEPOT_SENSORS: tuple[DepotSensorDescription, ...] = (
-    DepotSensorDescription(
-        key="chargers_available",
-        translation_key="chargers_available",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda depot: _count(depot, _is_available),
-    ),
-    DepotSensorDescription(
-        key="chargers_charging",
-        translation_key="chargers_charging",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda depot: _count(
-            depot, lambda c: any(x.is_charging for x in c.connectors.values())
-        ),
-    ),
-    DepotSensorDescription(
-        key="chargers_faulted",
-        translation_key="chargers_faulted",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda depot: _count(depot, lambda c: c.is_faulted),
-    ),
-    DepotSensorDescription(
-        key="chargers_offline",
-        translation_key="chargers_offline",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda depot: _count(depot, lambda c: c.connected is False),
-    ),
-    DepotSensorDescription(
-        key="total_power",
-        translation_key="total_power",
-        device_class=SensorDeviceClass.POWER,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfPower.WATT,
-        suggested_unit_of_measurement=UnitOfPower.KILO_WATT,
-        suggested_display_precision=1,
-        value_fn=_total_power,
-    ),
+NEXT_RESERVATION = SensorEntityDescription(
+    key="next_reservation",
+    translation_key="next_reservation",
+    device_class=SensorDeviceClass.TIMESTAMP,
+    # Each connector's reservations cost a request per read: read only while enabled.
+    entity_registry_enabled_default=False,
 )
 
 
-# Charger sensors ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class ChargerSensorDescription(SensorEntityDescription):
-    """A charger value; ``meter`` names an optional time-series reading it needs."""
-
-    value_fn: Callable[[ChargerData], SensorValue]
-    meter: str | None = None
-
-
-def _meter(detail: str) -> Callable[[ChargerData], SensorValue]:
-    return lambda charger: charger.meters.get(detail)
-
-
-def _phase_current(phase: str) -> ChargerSensorDescription:
-    detail = f"CurrentImport:{phase}"
-    return ChargerSensorDescription(
-        key=f"current_{phase.lower()}",
-        translation_key="current_phase",
-        translation_placeholders={"phase": phase},
-        device_class=SensorDeviceClass.CURRENT,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
-        entity_registry_enabled_default=False,
-        meter=detail,
-        value_fn=_meter(detail),
-    )
-
-
-CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
-    ChargerSensorDescription(
-        key="availability",
-        translation_key="availability",
-        device_class=SensorDeviceClass.ENUM,
-        options=list(AVAILABILITY_STATES.values()),
-        value_fn=lambda c: (
-            None if c.availability is None else AVAILABILITY_STATES.get(c.availability.status)
-        ),
-    ),
-    ChargerSensorDescription(
-        key="error_code",
-        translation_key="error_code",
-        device_class=SensorDeviceClass.ENUM,
-        options=[*ERROR_CODES.values(), OTHER_ERROR],
-        value_fn=lambda c: _error_code(c.fault[0]),
-    ),
-    ChargerSensorDescription(
-        key="vendor_error_code",
-        translation_key="vendor_error_code",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda c: c.fault[1],
-    ),
-    ChargerSensorDescription(
-        key="power",
-        translation_key="power",
-        device_class=SensorDeviceClass.POWER,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfPower.WATT,
-        suggested_unit_of_measurement=UnitOfPower.KILO_WATT,
-        suggested_display_precision=1,
-        value_fn=lambda c: c.power_w,
-    ),
-    *(_phase_current(phase) for phase in ("L1", "L2", "L3")),
-    ChargerSensorDescription(
-        key="voltage",
-        translation_key="voltage",
-        device_class=SensorDeviceClass.VOLTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfElectricPotential.VOLT,
-        entity_registry_enabled_default=False,
-        meter="Voltage:L1-N",
-        value_fn=_meter("Voltage:L1-N"),
-    ),
-    ChargerSensorDescription(
-        key="temperature",
-        translation_key="temperature",
-        device_class=SensorDeviceClass.TEMPERATURE,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        meter="Temperature",
-        value_fn=_meter("Temperature"),
-    ),
-    ChargerSensorDescription(
-        key="power_offered",
-        translation_key="power_offered",
-        device_class=SensorDeviceClass.POWER,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfPower.WATT,
-        suggested_unit_of_measurement=UnitOfPower.KILO_WATT,
-        entity_registry_enabled_default=False,
-        meter="PowerOffered",
-        value_fn=_meter("PowerOffered"),
-    ),
-)
-
-
-# Connector sensors -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class ConnectorSensorDescription(SensorEntityDescription):
-    """A connector value."""
-
-    value_fn: Callable[[ConnectorData], SensorValue]
-
-
-CONNECTOR_SENSORS: tuple[ConnectorSensorDescription, ...] = (
-    ConnectorSensorDescription(
-        key="status",
-        translation_key="connector_status",
-        device_class=SensorDeviceClass.ENUM,
-        options=list(CONNECTOR_STATES.values()),
-        value_fn=lambda c: None if c.status is None else CONNECTOR_STATES.get(c.status.status),
-    ),
-    ConnectorSensorDescription(
-        key="power",
-        translation_key="power",
-        device_class=SensorDeviceClass.POWER,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfPower.WATT,
-        suggested_unit_of_measurement=UnitOfPower.KILO_WATT,
-        suggested_display_precision=1,
-        value_fn=lambda c: c.power_w,
-    ),
-    ConnectorSensorDescription(
-        key="energy",
-        translation_key="energy",
-        device_class=SensorDeviceClass.ENERGY,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
-        suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        suggested_display_precision=2,
-        value_fn=lambda c: c.energy_wh,
-    ),
-    ConnectorSensorDescription(
-        key="last_session_energy",
-        translation_key="last_session_energy",
-        device_class=SensorDeviceClass.ENERGY,
-        native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
-        suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        suggested_display_precision=2,
-        value_fn=lambda c: None if c.last_session is None else c.last_session.energy_delivered,
-    ),
-    ConnectorSensorDescription(
-        key="last_session_start",
-        translation_key="last_session_start",
-        device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda c: None if c.last_session is None else c.last_session.start_at,
-    ),
-    ConnectorSensorDescription(
-        key="last_session_end",
-        translation_key="last_session_end",
-        device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda c: None if c.last_session is None else c.last_session.end_at,
-    ),
-    ConnectorSensorDescription(
-        key="last_session_start_soc",
-        translation_key="last_session_start_soc",
-        device_class=SensorDeviceClass.BATTERY,
-        native_unit_of_measurement=PERCENTAGE,
-        value_fn=lambda c: None if c.last_session is None else c.last_session.initial_soc,
-    ),
-    ConnectorSensorDescription(
-        key="last_session_end_soc",
-        translation_key="last_session_end_soc",
-        device_class=SensorDeviceClass.BATTERY,
-        native_unit_of_measurement=PERCENTAGE,
-        value_fn=lambda c: None if c.last_session is None else c.last_session.end_soc,
-    ),
-)
+def _connector_sensors(
+    coordinator: DepotFinityCoordinator, charger_id: str, connector_id: int
+) -> Iterator[SensorEntity]:
+    for description in CONNECTOR_SENSORS:
+        yield ConnectorSensor(coordinator, description, charger_id, connector_id)
+    yield NextReservationSensor(coordinator, NEXT_RESERVATION, charger_id, connector_id)
 
 
 async def async_setup_entry(
@@ -306,26 +54,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the sensors of every device, and of chargers added later."""
-    coordinator = entry.runtime_data.coordinator
-
-    def charger_entities(
-        charger_id: str, connectors: list[int], device_id: str
-    ) -> Iterable[Entity]:
-        for description in CHARGER_SENSORS:
-            yield ChargerSensor(coordinator, description, charger_id)
-        for connector_id in connectors:
-            for connector_description in CONNECTOR_SENSORS:
-                yield ConnectorSensor(
-                    coordinator, connector_description, charger_id, connector_id, device_id
-                )
-            yield NextReservationSensor(coordinator, charger_id, connector_id, device_id)
-
-    async_track_devices(
-        hass,
+    async_setup_device_entities(
         entry,
         async_add_entities,
-        depot=lambda: (DepotSensor(coordinator, d) for d in DEPOT_SENSORS),
-        charger=charger_entities,
+        depot=lambda coordinator: (DepotSensor(coordinator, d) for d in DEPOT_SENSORS),
+        charger=lambda coordinator, charger_id: (
+            ChargerSensor(coordinator, d, charger_id) for d in CHARGER_SENSORS
+        ),
+        connector=_connector_sensors,
     )
 
 
@@ -334,13 +70,6 @@ class DepotSensor(DepotEntity, SensorEntity):
 
     entity_description: DepotSensorDescription
 
-    def __init__(
-        self, coordinator: DepotFinityCoordinator, description: DepotSensorDescription
-    ) -> None:
-        """Set up the sensor."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
-
     @property
     def native_value(self) -> SensorValue:
         """The fleet value."""
@@ -348,19 +77,9 @@ class DepotSensor(DepotEntity, SensorEntity):
 
 
 class ChargerSensor(ChargerEntity, SensorEntity):
-    """A charger sensor."""
+    """A charger sensor; an optional reading is polled only while the sensor is enabled."""
 
     entity_description: ChargerSensorDescription
-
-    def __init__(
-        self,
-        coordinator: DepotFinityCoordinator,
-        description: ChargerSensorDescription,
-        charger_id: str,
-    ) -> None:
-        """Set up the sensor."""
-        super().__init__(coordinator, description.key, charger_id)
-        self.entity_description = description
 
     async def async_added_to_hass(self) -> None:
         """Start polling the optional reading this sensor shows."""
@@ -386,32 +105,11 @@ class ConnectorSensor(ConnectorEntity, SensorEntity):
 
     entity_description: ConnectorSensorDescription
 
-    def __init__(
-        self,
-        coordinator: DepotFinityCoordinator,
-        description: ConnectorSensorDescription,
-        charger_id: str,
-        connector_id: int,
-        parent_device_id: str,
-    ) -> None:
-        """Set up the sensor."""
-        super().__init__(coordinator, description.key, charger_id, connector_id, parent_device_id)
-        self.entity_description = description
-
     @property
     def native_value(self) -> SensorValue:
         """The connector value."""
         connector = self.connector
         return None if connector is None else self.entity_description.value_fn(connector)
-
-
-NEXT_RESERVATION = SensorEntityDescription(
-    key="next_reservation",
-    translation_key="next_reservation",
-    device_class=SensorDeviceClass.TIMESTAMP,
-    # Each connector's reservations cost a request per read: read only while enabled.
-    entity_registry_enabled_default=False,
-)
 
 
 class NextReservationSensor(ConnectorEntity, SensorEntity):
@@ -420,20 +118,6 @@ class NextReservationSensor(ConnectorEntity, SensorEntity):
     Reservations are read at a low cadence while the sensor is enabled, at once
     after a reservation action, and when the connector enters or leaves Reserved.
     """
-
-    entity_description = NEXT_RESERVATION
-
-    def __init__(
-        self,
-        coordinator: DepotFinityCoordinator,
-        charger_id: str,
-        connector_id: int,
-        parent_device_id: str,
-    ) -> None:
-        """Set up the sensor."""
-        super().__init__(
-            coordinator, NEXT_RESERVATION.key, charger_id, connector_id, parent_device_id
-        )
 
     async def async_added_to_hass(self) -> None:
         """Start reading the connector's reservations."""
@@ -446,15 +130,20 @@ class NextReservationSensor(ConnectorEntity, SensorEntity):
         await super().async_will_remove_from_hass()
 
     @property
+    def _reservation(self) -> Reservation | None:
+        connector = self.connector
+        return None if connector is None else connector.next_reservation(dt_util.utcnow())
+
+    @property
     def native_value(self) -> datetime | None:
         """When the running or next reservation starts."""
-        reservation = self.coordinator.next_reservation(self.charger_id, self.connector_id)
+        reservation = self._reservation
         return None if reservation is None else reservation.start
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """Its end and id (never the RFID tag)."""
-        reservation = self.coordinator.next_reservation(self.charger_id, self.connector_id)
+        reservation = self._reservation
         if reservation is None:
             return None
         end = None if reservation.end is None else reservation.end.isoformat()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
@@ -17,10 +16,9 @@ from homeassistant.util import dt as dt_util
 from .api import ConnectorStatus
 from .commands import DepotFinityCommands
 from .const import OPTIMISTIC_TIMEOUT
-from .coordinator import DepotFinityConfigEntry, DepotFinityCoordinator
 from .data import ConnectorData
-from .devices import async_track_devices
-from .entity import ConnectorEntity
+from .entity import ConnectorEntity, async_setup_device_entities
+from .runtime import DepotFinityConfigEntry
 
 # Commands are user actions: one at a time per platform keeps the budget calm.
 PARALLEL_UPDATES = 1
@@ -62,19 +60,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the connector switches, and those of chargers added later."""
-    coordinator = entry.runtime_data.coordinator
-    commands = entry.runtime_data.commands
-
-    def charger_entities(
-        charger_id: str, connectors: list[int], device_id: str
-    ) -> Iterable[Entity]:
-        for connector_id in connectors:
-            for description in CONNECTOR_SWITCHES:
-                yield ConnectorSwitch(
-                    coordinator, commands, description, charger_id, connector_id, device_id
-                )
-
-    async_track_devices(hass, entry, async_add_entities, charger=charger_entities)
+    async_setup_device_entities(
+        entry,
+        async_add_entities,
+        connector=lambda coordinator, charger_id, number: (
+            ConnectorSwitch(coordinator, description, charger_id, number)
+            for description in CONNECTOR_SWITCHES
+        ),
+    )
 
 
 class ConnectorSwitch(ConnectorEntity, SwitchEntity):
@@ -86,23 +79,9 @@ class ConnectorSwitch(ConnectorEntity, SwitchEntity):
     """
 
     entity_description: ConnectorSwitchDescription
-
-    def __init__(
-        self,
-        coordinator: DepotFinityCoordinator,
-        commands: DepotFinityCommands,
-        description: ConnectorSwitchDescription,
-        charger_id: str,
-        connector_id: int,
-        parent_device_id: str,
-    ) -> None:
-        """Set up the switch."""
-        super().__init__(coordinator, description.key, charger_id, connector_id, parent_device_id)
-        self.entity_description = description
-        self._commands = commands
-        self._optimistic: bool | None = None
-        self._optimistic_since: datetime | None = None
-        self._cancel_timeout: CALLBACK_TYPE | None = None
+    _optimistic: bool | None = None
+    _optimistic_since: datetime | None = None
+    _cancel_timeout: CALLBACK_TYPE | None = None
 
     async def async_added_to_hass(self) -> None:
         """Drop a pending timeout with the entity."""
@@ -119,14 +98,12 @@ class ConnectorSwitch(ConnectorEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Start charging."""
-        await self.entity_description.turn_on_fn(self._commands, self.charger_id, self.connector_id)
+        await self.entity_description.turn_on_fn(self.commands, self.charger_id, self.connector_id)
         self._start_optimistic(state=True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Stop charging."""
-        await self.entity_description.turn_off_fn(
-            self._commands, self.charger_id, self.connector_id
-        )
+        await self.entity_description.turn_off_fn(self.commands, self.charger_id, self.connector_id)
         self._start_optimistic(state=False)
 
     @callback

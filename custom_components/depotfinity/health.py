@@ -1,0 +1,87 @@
+"""How the service treats an entry: packages switched off, outages, rate limiting.
+
+The coordinator polls; this keeps what the answers say about the service
+itself, logs each change once and raises or clears the matching repair issue.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+
+from .api import ApiGroup
+from .const import LOGGER, MAINTENANCE_GRACE, RATE_LIMIT_REPAIR_AFTER
+from .repairs import (
+    RATE_LIMIT_ISSUE,
+    async_clear_issue,
+    async_raise_package_issue,
+    async_raise_rate_limit_issue,
+    package_issue_id,
+)
+
+
+class ServiceHealth:
+    """The service's state as one entry sees it."""
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        """Start with every API on and no outage."""
+        self._hass = hass
+        self._entry = entry
+        # API groups outside the subscribed package (their polls are off).
+        self.disabled_apis: set[ApiGroup] = set()
+        self._outage_since: datetime | None = None
+        self._rate_limited_streak = 0
+
+    # Packages --------------------------------------------------------------------
+
+    def api_refused(self, api: ApiGroup) -> bool:
+        """Note an API the package does not include; True the first time."""
+        if api in self.disabled_apis:
+            return False
+        LOGGER.warning("DepotFinity %s API is not in the subscribed package; switched off", api)
+        self.disabled_apis.add(api)
+        async_raise_package_issue(self._hass, self._entry, api)
+        return True
+
+    def api_back(self, api: ApiGroup) -> bool:
+        """Note an API that answers again; True when it had been switched off."""
+        if api not in self.disabled_apis:
+            return False
+        LOGGER.info("DepotFinity %s API is available again", api)
+        self.disabled_apis.discard(api)
+        async_clear_issue(self._hass, self._entry, package_issue_id(api))
+        return True
+
+    # Outages and rate limits -----------------------------------------------------
+
+    def outage_grace(self, *, has_data: bool) -> bool:
+        """During an outage, whether the last data may still be shown.
+
+        A maintenance window lasts about 90 s (documented): the last data stays
+        for ``MAINTENANCE_GRACE`` before the entities turn unavailable.
+        """
+        now = dt_util.utcnow()
+        if self._outage_since is None:
+            self._outage_since = now
+            if has_data:
+                LOGGER.info("DepotFinity is unavailable (maintenance?); keeping the last data")
+        return has_data and now - self._outage_since < MAINTENANCE_GRACE
+
+    def rate_limited(self) -> None:
+        """Count rate-limited polls; raise a repair issue when it goes on."""
+        self._rate_limited_streak += 1
+        if self._rate_limited_streak == RATE_LIMIT_REPAIR_AFTER:
+            async_raise_rate_limit_issue(self._hass, self._entry)
+
+    def succeeded(self, *, was_failing: bool) -> None:
+        """A poll went through: end outage and rate-limit streaks."""
+        if self._outage_since is not None:
+            if not was_failing:
+                LOGGER.info("DepotFinity is available again")
+            self._outage_since = None
+        if self._rate_limited_streak:
+            self._rate_limited_streak = 0
+            async_clear_issue(self._hass, self._entry, RATE_LIMIT_ISSUE)

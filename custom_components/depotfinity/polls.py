@@ -1,0 +1,209 @@
+"""What each polling job reads, and where its answer goes.
+
+The coordinator decides when a job runs (and what a failure means); this
+module sends the job's request and keeps the answer in the depot state.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    ApiGroup,
+    ConnectorStatus,
+    DepotFinityClient,
+    Measurand,
+    Reservation,
+    TimeSeriesPoint,
+)
+from .const import DISCOVERY_WINDOW, LOGGER
+from .data import DepotData
+from .scheduler import Job, JobKind, PollPlanner
+
+# [INFERRED] How long a meter sample may lag the connector status (the simulator
+# samples once a minute).
+METER_SAMPLE_LAG = 60.0
+# Overlap of two fleet-wide transactions queries, so no session slips between.
+TRANSACTIONS_OVERLAP = timedelta(minutes=2)
+# Window of time-series samples asked for; the newest sample wins.
+TIME_SERIES_WINDOW = timedelta(minutes=15)
+ENERGY_FIRST_WINDOW = timedelta(days=1)
+
+
+def _newest_number(points: list[TimeSeriesPoint]) -> float | None:
+    """The value of the newest numeric sample."""
+    values = [
+        (point.timestamp, float(point.value))
+        for point in points
+        if point.timestamp is not None
+        and isinstance(point.value, int | float)
+        and not isinstance(point.value, bool)
+    ]
+    return max(values)[1] if values else None
+
+
+class Poller:
+    """Runs one entry's polling jobs against the API."""
+
+    def __init__(
+        self,
+        client: DepotFinityClient,
+        data: DepotData,
+        planner: PollPlanner,
+        disabled_apis: set[ApiGroup],
+    ) -> None:
+        """Poll into ``data``; hints for follow-up reads go to ``planner``."""
+        self.client = client
+        self.data = data
+        self.planner = planner
+        self.disabled_apis = disabled_apis
+        # Connectors whose reservations an enabled entity shows (each read costs a request).
+        self.wanted_reservations: set[tuple[str, int]] = set()
+
+    async def run(self, job: Job) -> None:
+        """Send a job's request and keep what it returned."""
+        match job.kind:
+            case JobKind.CONNECTOR_STATUS:
+                await self._poll_connector_status(job.charger_id, job.connector_id)
+            case JobKind.CHARGER_STATUS:
+                charger = self.data.chargers[job.charger_id]
+                charger.availability = await self.client.get_charger_status(job.charger_id)
+            case JobKind.CONNECTIVITY:
+                charger = self.data.chargers[job.charger_id]
+                charger.connectivity = await self.client.get_charger_connectivity(job.charger_id)
+            case JobKind.POWER | JobKind.ENERGY:
+                await self._poll_meter(job)
+            case JobKind.CHARGER_METER:
+                await self._poll_charger_meter(job)
+            case JobKind.TRANSACTIONS:
+                await self.poll_transactions(first=False)
+            case JobKind.RESERVATIONS:
+                reservations = await self.client.list_reservations(job.charger_id, job.connector_id)
+                self.set_reservations(job.charger_id, job.connector_id, reservations)
+            case JobKind.PROBE:
+                await self.probe(ApiGroup(job.charger_id))
+
+    # Polls -------------------------------------------------------------------------
+
+    async def _poll_connector_status(self, charger_id: str, connector_id: int) -> None:
+        connector = self.data.chargers[charger_id].connectors[connector_id]
+        before = None if connector.status is None else connector.status.status
+        connector.status = await self.client.get_connector_status(charger_id, connector_id)
+        after = connector.status.status
+        if before not in (None, after) and ConnectorStatus.RESERVED in (before, after):
+            # A reservation began or ended: the next one may have changed.
+            self.planner.mark_due(Job(JobKind.RESERVATIONS, charger_id, connector_id), 0.0)
+        connector.status_fetched_at = dt_util.utcnow()
+        active = connector.is_active
+        if not active:
+            # No session, no power: nothing to measure until one starts.
+            connector.power_w = 0.0
+        if ApiGroup.TIME_SERIES not in self.disabled_apis:
+            self.planner.set_active(charger_id, connector_id, active)
+
+    async def _read_newest(
+        self,
+        charger_id: str,
+        measurand: str,
+        window: timedelta,
+        *,
+        connector_id: int | None = None,
+        phase: str | None = None,
+    ) -> float | None:
+        """The newest numeric sample of a time series in the last ``window``."""
+        now = dt_util.utcnow()
+        points = await self.client.get_time_series(
+            charger_id,
+            measurand,
+            connector_id=connector_id,
+            phase=phase,
+            start=now - window,
+            end=now,
+        )
+        return _newest_number(points)
+
+    async def _poll_charger_meter(self, job: Job) -> None:
+        measurand, _, phase = job.detail.partition(":")
+        newest = await self._read_newest(
+            job.charger_id, measurand, TIME_SERIES_WINDOW, phase=phase or None
+        )
+        if newest is not None:
+            self.data.chargers[job.charger_id].meters[job.detail] = newest
+
+    async def _poll_meter(self, job: Job) -> None:
+        connector = self.data.chargers[job.charger_id].connectors[job.connector_id]
+        if job.kind is JobKind.POWER:
+            measurand, window = Measurand.ACTIVE_POWER_IMPORT, TIME_SERIES_WINDOW
+        else:
+            measurand = Measurand.ACTIVE_ENERGY_IMPORT
+            window = TIME_SERIES_WINDOW if connector.energy_wh is not None else ENERGY_FIRST_WINDOW
+        newest = await self._read_newest(
+            job.charger_id, measurand, window, connector_id=job.connector_id
+        )
+        if job.kind is JobKind.POWER and connector.is_charging and not newest:
+            # Meter samples lag the status: a session that just started may have
+            # no sample with power yet. Look again once the next one is due.
+            self.planner.mark_due(job, METER_SAMPLE_LAG)
+        if newest is None:
+            return
+        if job.kind is JobKind.POWER:
+            connector.power_w = newest if connector.is_active else 0.0
+        elif not connector.update_energy(newest):
+            LOGGER.debug(
+                "Ignored an energy reading that went backwards on %s/%s",
+                job.charger_id,
+                job.connector_id,
+            )
+
+    async def poll_transactions(self, *, first: bool) -> None:
+        """Read the fleet's sessions (the first time: the discovery window)."""
+        now = dt_util.utcnow()
+        since = self.data.last_transactions_query
+        if first or since is None:
+            start, filter_by = now - DISCOVERY_WINDOW, "StartAt"
+        else:
+            start, filter_by = since - TRANSACTIONS_OVERLAP, "Overlapping"
+        transactions = await self.client.get_transactions(
+            start=start, end=now, filter_by=filter_by, order_by="StartAt", order="desc", limit=100
+        )
+        self.data.last_transactions_query = now
+        for transaction in sorted(transactions, key=lambda t: t.start_at or now):
+            if transaction.charger_id is None or transaction.connector_id is None:
+                continue
+            connector = self.data.connector(transaction.charger_id, transaction.connector_id)
+            if connector is not None and connector.apply_transaction(transaction):
+                # A session started or ended that the last status read has not seen.
+                job = Job(JobKind.CONNECTOR_STATUS, connector.charger_id, connector.connector_id)
+                self.planner.mark_due(job, 0.0)
+
+    async def probe(self, api: ApiGroup) -> None:
+        """One cheap request of a switched-off API, to see whether it answers again."""
+        now = dt_util.utcnow()
+        if api is ApiGroup.TRANSACTIONS:
+            await self.client.get_transactions(start=now - TRANSACTIONS_OVERLAP, end=now, limit=1)
+            return
+        if api is ApiGroup.RESERVATIONS and self.wanted_reservations:
+            await self.client.list_reservations(*min(self.wanted_reservations))
+            return
+        charger_id, connector_id = next(iter(self.data.connector_keys()), ("", 0))
+        if api is ApiGroup.TIME_SERIES and charger_id:
+            await self.client.get_time_series(
+                charger_id,
+                Measurand.ACTIVE_ENERGY_IMPORT,
+                connector_id=connector_id,
+                start=now - TIME_SERIES_WINDOW,
+                end=now,
+            )
+        elif charger_id:
+            await self.client.get_charger_status(charger_id)
+
+    def set_reservations(
+        self, charger_id: str, connector_id: int, reservations: list[Reservation]
+    ) -> None:
+        """Keep what a read returned, if an entity shows the connector's reservations."""
+        if (charger_id, connector_id) not in self.wanted_reservations:
+            return
+        if (connector := self.data.connector(charger_id, connector_id)) is not None:
+            connector.set_reservations(reservations)
