@@ -4,68 +4,97 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
 import logging
 import signal
 import sys
+from typing import Any, Final
 
-from depotfinity_simulator.config import PACKAGES, SimulatorConfig
+from depotfinity_simulator.config import PACKAGES, SimulatorConfig, mode_from_env
 from depotfinity_simulator.depot import DepotSimulator
+from depotfinity_simulator.guesses import help_epilog
 from depotfinity_simulator.testing import SimulatorServer
+
+#: Numeric flags that map one-to-one to a ``SimulatorConfig`` field:
+#: (flag, config field, type, CLI default, help).
+CONFIG_FLAGS: Final[tuple[tuple[str, str, Callable[[str], Any], float, str], ...]] = (
+    ("--chargers", "chargers", int, 3, "number of chargers (CH-01 ...)"),
+    ("--connectors", "connectors", int, 2, "connectors per charger"),
+    ("--groups", "groups", int, 1, "number of charger (power) groups"),
+    ("--token-lifetime", "token_lifetime", int, 3600, "token lifetime (virtual seconds)"),
+    ("--rate-limit", "rate_limit", int, 100, "API requests allowed per window per IP"),
+    ("--rate-window", "rate_window", float, 300.0, "rate-limit window (virtual seconds)"),
+    ("--speed", "speed", float, 1.0, "virtual seconds per real second (0 = frozen)"),
+    ("--seed", "seed", int, 1, "random seed (runs are reproducible)"),
+    ("--arrival-rate", "arrival_rate_per_hour", float, 0.5, "vehicle arrivals per connector-hour"),
+    ("--fault-rate", "fault_rate_per_hour", float, 0.05, "random faults per charger-hour"),
+    (
+        "--unavailable-rate",
+        "unavailable_rate_per_hour",
+        float,
+        0.02,
+        "random connector outages (Unavailable) per connector-hour",
+    ),
+    (
+        "--reconnect-delay",
+        "reconnect_delay",
+        float,
+        60.0,
+        "seconds a charger stays offline after a force-terminate",
+    ),
+    ("--history-days", "history_days", int, 30, "days of past transactions to seed"),
+    ("--max-power", "max_power_w", float, 150_000, "maximum power per charger (W)"),
+    ("--latency", "latency", float, 0.0, "real seconds added to every API request"),
+    (
+        "--maintenance-every",
+        "maintenance_every",
+        float,
+        0.0,
+        "open a maintenance window (503) every N virtual seconds (0 = never)",
+    ),
+    (
+        "--maintenance-duration",
+        "maintenance_duration",
+        float,
+        90.0,
+        "length of each maintenance window (virtual seconds)",
+    ),
+)
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Show defaults and keep the epilog's line breaks."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser (every flag is documented in ``--help``)."""
+    """Return the argument parser (every flag is documented in ``--help``).
+
+    The epilog lists every guessed (undocumented) behaviour and what each mode does.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m depotfinity_simulator",
-        description="Serve a simulated DepotFinity depot over HTTP (API, token endpoint "
+        description="Serve a simulated DepotFinity depot over HTTP (API, token endpoint\n"
         "and the /_admin/ API on one port). Stop it with Ctrl+C or SIGTERM.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        epilog=help_epilog(),
+        formatter_class=_HelpFormatter,
     )
     add = parser.add_argument
     add("--host", default="127.0.0.1", help="address to listen on")
     add("--port", type=int, default=8080, help="TCP port to listen on (0 = any free port)")
-    add("--chargers", type=int, default=3, help="number of chargers (CH-01 ...)")
-    add("--connectors", type=int, default=2, help="connectors per charger")
-    add("--groups", type=int, default=1, help="number of charger (power) groups")
+    for flag, field, kind, default, text in CONFIG_FLAGS:
+        metavar = flag.removeprefix("--").replace("-", "_").upper()
+        add(flag, dest=field, metavar=metavar, type=kind, default=default, help=text)
     add("--package", choices=sorted(PACKAGES), default="premium", help="subscription package")
     add("--client-id", default="demo-client", help="OAuth client id accepted by /oauth2/token")
     add("--client-secret", default="demo-secret", help="OAuth client secret")
-    add("--token-lifetime", type=int, default=3600, help="token lifetime (virtual seconds)")
-    add("--rate-limit", type=int, default=100, help="API requests allowed per window per IP")
-    add("--rate-window", type=float, default=300.0, help="rate-limit window (virtual seconds)")
-    add("--speed", type=float, default=1.0, help="virtual seconds per real second (0 = frozen)")
     add("--start", default=None, help="virtual start time, ISO-8601 with offset (default: now)")
-    add("--seed", type=int, default=1, help="random seed (runs are reproducible)")
-    add("--arrival-rate", type=float, default=0.5, help="vehicle arrivals per connector-hour")
-    add("--fault-rate", type=float, default=0.05, help="random faults per charger-hour")
-    add(
-        "--unavailable-rate",
-        type=float,
-        default=0.02,
-        help="random connector outages (Unavailable) per connector-hour",
-    )
-    add(
-        "--reconnect-delay",
-        type=float,
-        default=60.0,
-        help="seconds a charger stays offline after a force-terminate",
-    )
     add("--enforce-rfid", action="store_true", help="remote start needs a known, enabled RFID")
-    add("--history-days", type=int, default=30, help="days of past transactions to seed")
-    add("--max-power", type=float, default=150_000, help="maximum power per charger (W)")
-    add("--latency", type=float, default=0.0, help="real seconds added to every API request")
     add(
-        "--maintenance-every",
-        type=float,
-        default=0.0,
-        help="open a maintenance window (503) every N virtual seconds (0 = never)",
-    )
-    add(
-        "--maintenance-duration",
-        type=float,
-        default=90.0,
-        help="length of each maintenance window (virtual seconds)",
+        "--documented-only",
+        action="store_true",
+        help="follow only the documented API where a guess has a documented alternative "
+        "(also selected by DEPOTFINITY_SIMULATOR_MODE=documented); see the list below",
     )
     add(
         "--log-level",
@@ -77,31 +106,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
-    """Build the simulator configuration from parsed arguments."""
+    """Build the simulator configuration from parsed arguments (and the mode variable).
+
+    ``--documented-only`` or ``DEPOTFINITY_SIMULATOR_MODE=documented`` selects the
+    documented-only mode; an invalid variable value raises ``ValueError``.
+    """
     start = datetime.fromisoformat(args.start) if args.start else None
+    numbers = {field: getattr(args, field) for _flag, field, *_rest in CONFIG_FLAGS}
     return SimulatorConfig(
-        chargers=args.chargers,
-        connectors=args.connectors,
-        groups=args.groups,
-        seed=args.seed,
-        speed=args.speed,
+        **numbers,
         start=start,
         client_id=args.client_id,
         client_secret=args.client_secret,
-        token_lifetime=args.token_lifetime,
         package=args.package,
-        rate_limit=args.rate_limit,
-        rate_window=args.rate_window,
-        fault_rate_per_hour=args.fault_rate,
-        arrival_rate_per_hour=args.arrival_rate,
-        unavailable_rate_per_hour=args.unavailable_rate,
-        reconnect_delay=args.reconnect_delay,
         enforce_rfid=args.enforce_rfid,
-        history_days=args.history_days,
-        max_power_w=args.max_power,
-        latency=args.latency,
-        maintenance_every=args.maintenance_every,
-        maintenance_duration=args.maintenance_duration,
+        documented_only=args.documented_only or mode_from_env(),
     )
 
 

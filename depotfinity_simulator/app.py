@@ -15,7 +15,6 @@ from aiohttp import web
 
 from .config import PACKAGES, ApiGroup
 from .errors import ApiError
-from .faults import TOO_MANY_REQUESTS
 from .routes import ROUTE_TABLES
 from .routes.common import SIM_KEY, get_sim
 
@@ -119,13 +118,17 @@ async def faults_middleware(request: web.Request, handler: Handler) -> web.Strea
 
 @web.middleware
 async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Reject API requests beyond the per-IP sliding-window budget."""
-    if route_kind(request) == API:
-        retry_after = get_sim(request).rate_limiter.check(client_ip(request))
+    """Reject API requests beyond the per-IP sliding-window budget.
+
+    The token endpoint is exempt, except in the documented-only mode (the documented limit
+    names no exemption).
+    """
+    kind = route_kind(request)
+    sim = get_sim(request)
+    if kind == API or (kind == AUTH and sim.config.documented_only):
+        retry_after = sim.rate_limiter.check(client_ip(request))
         if retry_after is not None:
-            return web.json_response(
-                TOO_MANY_REQUESTS, status=429, headers={"Retry-After": str(retry_after)}
-            )
+            return sim.faults.too_many_requests(retry_after)
     return await handler(request)
 
 

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
     from datetime import datetime
+
+#: Environment variable that selects the mode: ``documented`` or ``default``.
+MODE_ENV: Final = "DEPOTFINITY_SIMULATOR_MODE"
+MODES: Final = {"default": False, "documented": True}
+DAY: Final = 86_400.0
 
 
 class ApiGroup(StrEnum):
@@ -82,6 +89,18 @@ class SimulatorConfig:
     timeout_seconds: float = 30.0
     maintenance_every: float = 0.0
     maintenance_duration: float = 90.0
+    documented_only: bool = False
+
+    @property
+    def sample_retention(self) -> float:
+        """Return how long time-series samples are kept (virtual seconds).
+
+        The documented-only mode keeps at least two days, so that the previous calendar day
+        (the documented default window) is always complete.
+        """
+        if self.documented_only:
+            return max(self.series_retention, 2 * DAY + self.sample_interval)
+        return self.series_retention
 
     def __post_init__(self) -> None:
         """Reject values the simulator cannot work with."""
@@ -93,30 +112,54 @@ class SimulatorConfig:
             raise ValueError("groups must be between 0 and the number of chargers")
         if self.package not in PACKAGES:
             raise ValueError(f"package must be one of {', '.join(PACKAGES)}")
-        positive = {
-            "token_lifetime": self.token_lifetime,
-            "rate_limit": self.rate_limit,
-            "rate_window": self.rate_window,
-            "max_power_w": self.max_power_w,
-            "step_seconds": self.step_seconds,
-            "sample_interval": self.sample_interval,
-        }
-        for name, value in positive.items():
-            if value <= 0:
-                raise ValueError(f"{name} must be positive")
-        non_negative = {
-            "speed": self.speed,
-            "fault_rate_per_hour": self.fault_rate_per_hour,
-            "arrival_rate_per_hour": self.arrival_rate_per_hour,
-            "unavailable_rate_per_hour": self.unavailable_rate_per_hour,
-            "reconnect_delay": self.reconnect_delay,
-            "history_days": self.history_days,
-            "latency": self.latency,
-            "maintenance_every": self.maintenance_every,
-            "maintenance_duration": self.maintenance_duration,
-        }
-        for name, value in non_negative.items():
-            if value < 0:
-                raise ValueError(f"{name} must not be negative")
+        _require(
+            {
+                "token_lifetime": self.token_lifetime,
+                "rate_limit": self.rate_limit,
+                "rate_window": self.rate_window,
+                "max_power_w": self.max_power_w,
+                "step_seconds": self.step_seconds,
+                "sample_interval": self.sample_interval,
+            },
+            lambda value: value > 0,
+            "must be positive",
+        )
+        _require(
+            {
+                "speed": self.speed,
+                "fault_rate_per_hour": self.fault_rate_per_hour,
+                "arrival_rate_per_hour": self.arrival_rate_per_hour,
+                "unavailable_rate_per_hour": self.unavailable_rate_per_hour,
+                "reconnect_delay": self.reconnect_delay,
+                "history_days": self.history_days,
+                "latency": self.latency,
+                "maintenance_every": self.maintenance_every,
+                "maintenance_duration": self.maintenance_duration,
+            },
+            lambda value: value >= 0,
+            "must not be negative",
+        )
         if self.sample_interval < self.step_seconds:
             raise ValueError("sample_interval must be at least step_seconds")
+
+
+def _require(values: dict[str, float], valid: Callable[[float], bool], rule: str) -> None:
+    """Raise ``ValueError`` naming the first value that ``valid`` rejects."""
+    for name, value in values.items():
+        if not valid(value):
+            raise ValueError(f"{name} {rule}")
+
+
+def mode_from_env(environ: Mapping[str, str] | None = None) -> bool:
+    """Return whether ``DEPOTFINITY_SIMULATOR_MODE`` selects the documented-only mode.
+
+    ``documented`` gives ``True``; ``default``, an empty value or no variable gives ``False``
+    (case and surrounding blanks are ignored). Any other value raises ``ValueError``, so that
+    a typo does not silently run the default mode. Test fixtures use it as
+    ``SimulatorConfig(..., documented_only=mode_from_env())``.
+    """
+    raw = (os.environ if environ is None else environ).get(MODE_ENV, "")
+    value = raw.strip().lower() or "default"
+    if value not in MODES:
+        raise ValueError(f"{MODE_ENV} must be one of {', '.join(MODES)}, not {raw!r}")
+    return MODES[value]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, overload
 
 from .availability import (
     charger_status,
@@ -29,6 +29,27 @@ if TYPE_CHECKING:
     from .state import DepotState
 
 
+class _StateKeys:
+    """Read-only attribute: the keys of one mapping of the depot state, as a new list."""
+
+    def __init__(self, mapping: str, doc: str) -> None:
+        """Name the ``DepotState`` mapping to list and document the attribute."""
+        self._mapping = mapping
+        self.__doc__ = doc
+
+    @overload
+    def __get__(self, sim: None, owner: type) -> Self: ...
+
+    @overload
+    def __get__(self, sim: DepotSimulator, owner: type | None = None) -> list[str]: ...
+
+    def __get__(self, sim: DepotSimulator | None, owner: type | None = None) -> Self | list[str]:
+        """Return the keys on an instance (the descriptor itself on the class)."""
+        if sim is None:
+            return self
+        return list(getattr(sim.state, self._mapping))
+
+
 class DepotSimulator:
     """A simulated DepotFinity depot whose state evolves lazily with a virtual clock."""
 
@@ -45,6 +66,7 @@ class DepotSimulator:
             timeout_seconds=cfg.timeout_seconds,
             maintenance_every=cfg.maintenance_every,
             maintenance_duration=cfg.maintenance_duration,
+            send_retry_after=not cfg.documented_only,
         )
         self.stats = Stats()
         self.package = cfg.package
@@ -53,25 +75,10 @@ class DepotSimulator:
 
     # -- identity -------------------------------------------------------------------------
 
-    @property
-    def charger_ids(self) -> list[str]:
-        """Return the charger ids (``CH-01`` ...)."""
-        return list(self.state.chargers)
-
-    @property
-    def group_ids(self) -> list[str]:
-        """Return the charger-group GUIDs."""
-        return list(self.state.groups)
-
-    @property
-    def site_ids(self) -> list[str]:
-        """Return the VPP site ids."""
-        return list(self.state.sites)
-
-    @property
-    def rfid_tags(self) -> list[str]:
-        """Return the known RFID tags (enabled or not)."""
-        return list(self.state.rfid)
+    charger_ids = _StateKeys("chargers", "The charger ids (``CH-01`` ...).")
+    group_ids = _StateKeys("groups", "The charger-group GUIDs.")
+    site_ids = _StateKeys("sites", "The VPP site ids.")
+    rfid_tags = _StateKeys("rfid", "The known RFID tags (enabled or not).")
 
     # -- time -----------------------------------------------------------------------------
 

@@ -234,4 +234,4 @@ def take_samples(state: DepotState, now: float) -> None:
         codes = [p.alarm for p in parts if p.alarm != NO_ERROR]
         alarm = charger.fault.error_code if charger.fault else (codes[0] if codes else NO_ERROR)
         charger.samples.append(ChargerSample(time=now, connectors=tuple(parts), alarm=alarm))
-        prune(charger.samples, now - cfg.series_retention)
+        prune(charger.samples, now - cfg.sample_retention)

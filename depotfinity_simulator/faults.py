@@ -40,9 +40,15 @@ class FaultInjector:
         timeout_seconds: float = 30.0,
         maintenance_every: float = 0.0,
         maintenance_duration: float = 90.0,
+        send_retry_after: bool = True,
     ) -> None:
-        """Create an injector on ``clock`` with no queued faults."""
+        """Create an injector on ``clock`` with no queued faults.
+
+        With ``send_retry_after`` false (the documented-only mode) 429 and 503 answers carry
+        no ``Retry-After`` header.
+        """
         self._clock = clock
+        self.send_retry_after = send_retry_after
         self.latency = latency
         self.timeout_seconds = timeout_seconds
         self.maintenance_every = maintenance_every
@@ -120,19 +126,29 @@ class FaultInjector:
         remaining = self.maintenance_remaining()
         if remaining <= 0:
             return None
+        return self.service_unavailable(max(1, math.ceil(remaining)))
+
+    def _retry_headers(self, seconds: int) -> dict[str, str]:
+        return {"Retry-After": str(seconds)} if self.send_retry_after else {}
+
+    def too_many_requests(self, retry_after: int) -> web.Response:
+        """Return a 429 answer (``Retry-After: retry_after`` unless documented-only)."""
         return web.json_response(
-            SERVICE_UNAVAILABLE,
-            status=503,
-            headers={"Retry-After": str(max(1, math.ceil(remaining)))},
+            TOO_MANY_REQUESTS, status=429, headers=self._retry_headers(retry_after)
+        )
+
+    def service_unavailable(self, retry_after: int) -> web.Response:
+        """Return a 503 answer (``Retry-After: retry_after`` unless documented-only)."""
+        return web.json_response(
+            SERVICE_UNAVAILABLE, status=503, headers=self._retry_headers(retry_after)
         )
 
     async def respond(self, fault: QueuedFault) -> web.Response:
         """Produce the answer for a queued fault."""
-        retry = {"Retry-After": str(fault.retry_after)}
         if fault.kind == "429":
-            return web.json_response(TOO_MANY_REQUESTS, status=429, headers=retry)
+            return self.too_many_requests(fault.retry_after)
         if fault.kind == "503":
-            return web.json_response(SERVICE_UNAVAILABLE, status=503, headers=retry)
+            return self.service_unavailable(fault.retry_after)
         if fault.kind == "500":
             return web.json_response({"message": "Internal Server Error"}, status=500)
         if fault.kind == "malformed":

@@ -181,8 +181,18 @@ def build_state(cfg: SimulatorConfig, start: float) -> DepotState:
     return state
 
 
+def _seed_window(cfg: SimulatorConfig, start: float) -> float:
+    """Return how far back samples are seeded: 24 hours, or (documented-only) back to the
+    start of the previous calendar day (UTC), which the default time-series window covers.
+    """
+    if cfg.documented_only:
+        return DAY + start % DAY
+    return min(cfg.series_retention, DAY)
+
+
 def _seed_history(state: DepotState, rng: random.Random, start: float) -> None:
     cfg = state.config
+    seed_window = _seed_window(cfg, start)
     per_connector: list[tuple[Connector, float, list[_PastSession]]] = []
     everything: list[_PastSession] = []
     for charger in state.chargers.values():
@@ -194,7 +204,8 @@ def _seed_history(state: DepotState, rng: random.Random, start: float) -> None:
                 past.meter_start_wh = register
                 register += past.energy_wh
             conn.energy_wh = register
-            recent = [p for p in sessions if p.end > start - DAY - cfg.sample_interval]
+            cutoff = start - max(seed_window, DAY) - cfg.sample_interval
+            recent = [p for p in sessions if p.end > cutoff]
             base = recent[0].meter_start_wh if recent else register
             per_connector.append((conn, base, recent))
             everything.extend(sessions)
@@ -218,8 +229,7 @@ def _seed_history(state: DepotState, rng: random.Random, start: float) -> None:
         state.next_transaction_id += 1
         state.add_transaction(transaction)
     lookup = {id(conn): (base, sessions) for conn, base, sessions in per_connector}
-    window = min(cfg.series_retention, DAY)
-    count = int(window // cfg.sample_interval)
+    count = int(seed_window // cfg.sample_interval)
     for charger in state.chargers.values():
         for k in range(count, -1, -1):
             when = start - k * cfg.sample_interval

@@ -8,8 +8,13 @@ from .availability import charger_status, connector_fault, connector_status
 from .timefmt import format_ts
 
 if TYPE_CHECKING:
-    from .model import Charger, Connector, Fault, Transaction
+    from .model import Charger, Connector, Fault, Reservation, Transaction
     from .state import DepotState
+
+
+def _optional_ts(value: float | None) -> str | None:
+    """Format a time that may be missing (``None`` stays ``None``)."""
+    return None if value is None else format_ts(value)
 
 
 def _fault(fault: Fault | None) -> dict[str, Any] | None:
@@ -20,7 +25,18 @@ def _fault(fault: Fault | None) -> dict[str, Any] | None:
         "vendor_error_code": fault.vendor_error_code,
         "vendor_id": fault.vendor_id,
         "since": format_ts(fault.since),
-        "until": None if fault.until is None else format_ts(fault.until),
+        "until": _optional_ts(fault.until),
+    }
+
+
+def reservation_json(reservation: Reservation) -> dict[str, Any]:
+    """Return a reservation as the (guessed) reservations list shows it."""
+    return {
+        "reservationId": reservation.reservation_id,
+        "ReservationStart": format_ts(reservation.start),
+        "ReservationEnd": format_ts(reservation.end),
+        "AuthorizationType": reservation.authorization_type,
+        "AuthorizationValue": reservation.authorization_value,
     }
 
 
@@ -31,7 +47,7 @@ def transaction_json(tx: Transaction) -> dict[str, Any]:
         "ChargerID": tx.charger_id,
         "ConnectorID": tx.connector_id,
         "StartAt": format_ts(tx.start),
-        "EndAt": None if tx.end is None else format_ts(tx.end),
+        "EndAt": _optional_ts(tx.end),
         "InitialSoC": round(tx.initial_soc),
         "EndSoC": None if tx.end_soc is None else round(tx.end_soc),
         "EnergyDelivered": round(tx.energy_wh),
@@ -51,9 +67,7 @@ def _connector(charger: Charger, conn: Connector, now: float) -> dict[str, Any]:
         "offered_w": round(conn.offered_w, 1),
         "energy_wh": round(conn.energy_wh, 1),
         "fault": _fault(connector_fault(charger, conn)),
-        "unavailable_until": (
-            None if conn.unavailable_until is None else format_ts(conn.unavailable_until)
-        ),
+        "unavailable_until": _optional_ts(conn.unavailable_until),
         "override": conn.override,
         "vehicle": None
         if vehicle is None
@@ -64,15 +78,7 @@ def _connector(charger: Charger, conn: Connector, now: float) -> dict[str, Any]:
             "target_soc": vehicle.target_soc,
         },
         "transaction": None if conn.transaction is None else transaction_json(conn.transaction),
-        "reservations": [
-            {
-                "reservationId": r.reservation_id,
-                "ReservationStart": format_ts(r.start),
-                "ReservationEnd": format_ts(r.end),
-                "AuthorizationValue": r.authorization_value,
-            }
-            for r in conn.reservations
-        ],
+        "reservations": [reservation_json(r) for r in conn.reservations],
     }
 
 

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Self
 from aiohttp import web
 
 from .app import create_app
+from .config import SimulatorConfig, mode_from_env
 from .depot import DepotSimulator
 
 if TYPE_CHECKING:
     from types import TracebackType
 
     from .clock import VirtualClock
-    from .config import SimulatorConfig
 
 #: How long shutdown waits for requests still in progress before cancelling them.
 SHUTDOWN_TIMEOUT = 2.0
@@ -30,7 +30,13 @@ class SimulatorServer:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        """Prepare a server for ``sim`` (or a new simulator built from ``config``)."""
+        """Prepare a server for ``sim`` (or a new simulator built from ``config``).
+
+        Without either, the default configuration is used, in the documented-only mode when
+        ``DEPOTFINITY_SIMULATOR_MODE=documented`` (see ``config.mode_from_env``).
+        """
+        if sim is None and config is None:
+            config = SimulatorConfig(documented_only=mode_from_env())
         self.sim = sim or DepotSimulator(config)
         self.host = host
         self.port = port

@@ -51,6 +51,20 @@ def _optional_int(body: dict[str, Any], key: str) -> int | None:
     return value
 
 
+def _optional_string(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise InvalidPayloadError
+    return value
+
+
+def _required_int(body: dict[str, Any], key: str) -> int:
+    value = _optional_int(body, key)
+    if value is None:
+        raise InvalidPayloadError
+    return value
+
+
 def _optional_number(body: dict[str, Any], key: str) -> float | None:
     value = body.get(key)
     return None if value is None else number(value, minimum=0.0)
@@ -117,13 +131,10 @@ async def http_faults(request: web.Request) -> web.Response:
     """Queue HTTP faults for the next API requests."""
     sim = get_sim(request)
     body = await read_object(request)
-    prefix = body.get("path_prefix")
-    if prefix is not None and not isinstance(prefix, str):
-        raise InvalidPayloadError
     sim.faults.queue(
         kind=_string(body, "kind"),
         count=_optional_int(body, "count") or 1,
-        path_prefix=prefix,
+        path_prefix=_optional_string(body, "path_prefix"),
         retry_after=_optional_int(body, "retry_after") or 1,
     )
     return web.json_response(OK)
@@ -169,16 +180,12 @@ async def plug_in(request: web.Request) -> web.Response:
     """Plug a vehicle into a connector (optional ``soc``, ``target_soc``, ``id_tag``)."""
     sim = get_sim(request)
     body = await read_object(request)
-    connector_id = _optional_int(body, "connector_id")
-    tag = body.get("id_tag")
-    if connector_id is None or (tag is not None and not isinstance(tag, str)):
-        raise InvalidPayloadError
     sim.plug_in(
         _string(body, "charger_id"),
-        connector_id,
+        _required_int(body, "connector_id"),
         soc=_optional_number(body, "soc"),
         target_soc=_optional_number(body, "target_soc"),
-        id_tag=tag,
+        id_tag=_optional_string(body, "id_tag"),
     )
     return web.json_response(OK)
 
@@ -189,10 +196,7 @@ async def unplug(request: web.Request) -> web.Response:
     """Unplug the vehicle from a connector."""
     sim = get_sim(request)
     body = await read_object(request)
-    connector_id = _optional_int(body, "connector_id")
-    if connector_id is None:
-        raise InvalidPayloadError
-    sim.unplug(_string(body, "charger_id"), connector_id)
+    sim.unplug(_string(body, "charger_id"), _required_int(body, "connector_id"))
     return web.json_response(OK)
 
 
@@ -202,11 +206,10 @@ async def status_override(request: web.Request) -> web.Response:
     """Report a verbatim status for a charger or connector (``status: null`` removes it)."""
     sim = get_sim(request)
     body = await read_object(request)
-    status = body.get("status")
-    if status is not None and not isinstance(status, str):
-        raise InvalidPayloadError
     sim.set_status_override(
-        _string(body, "charger_id"), _optional_int(body, "connector_id"), status=status
+        _string(body, "charger_id"),
+        _optional_int(body, "connector_id"),
+        status=_optional_string(body, "status"),
     )
     return web.json_response(OK)
 

@@ -21,6 +21,8 @@ from .common import get_sim, non_empty_string, number, read_json, read_object, t
 routes = web.RouteTableDef()
 
 UNITS: Final = {"W": 1.0, "kW": 1000.0}
+#: Only ``W`` is documented (the documented-only mode accepts nothing else).
+DOCUMENTED_UNITS: Final = {"W": 1.0}
 MAX_ID_TAG: Final = 20
 MAX_WINDOWS: Final = 500
 
@@ -141,10 +143,11 @@ async def external_power_limits(request: web.Request) -> web.Response:
     source = body.get("source")
     if source is not None:
         source = non_empty_string(source)
+    units = DOCUMENTED_UNITS if sim.config.documented_only else UNITS
     unit = body.get("externalPowerRateUnit", "W")
-    if unit not in UNITS:
+    if unit not in units:
         raise InvalidPayloadError
-    windows = _windows(body.get("dynamicPowerLimit"), UNITS[unit])
+    windows = _windows(body.get("dynamicPowerLimit"), units[unit])
     set_power_limits(group, source=source, unit=unit, windows=windows)
     sim.catch_up()
     return web.json_response({"message": "External power limit has been updated successfully."})

@@ -12,6 +12,8 @@ from .common import get_sim, parse_int, query_window
 routes = web.RouteTableDef()
 MAX_LIMIT = 2000
 DEFAULT_LIMIT = "10"
+#: The published default page size (documented-only mode).
+DOCUMENTED_LIMIT = "3"
 
 
 @routes.get("/v1/sessionReports", name="session_reports:list")
@@ -25,7 +27,8 @@ async def list_session_reports(request: web.Request) -> web.Response:
         raise InvalidPayloadError
     connector_id = parse_int(query.get("connectorId"))
     page = parse_int(query.get("page", "1"))
-    limit = parse_int(query.get("limit", DEFAULT_LIMIT), maximum=MAX_LIMIT)
+    default_limit = DOCUMENTED_LIMIT if sim.config.documented_only else DEFAULT_LIMIT
+    limit = parse_int(query.get("limit", default_limit), maximum=MAX_LIMIT)
     start, end = query_window(request, float("-inf"), float("inf"))
     charger, _conn = sim.connector(charger_id, connector_id)
     body: dict[str, object] = {"ChargerID": charger_id, "ConnectorID": str(connector_id)}

@@ -17,6 +17,20 @@ if TYPE_CHECKING:
 routes = web.RouteTableDef()
 BASE = "/v1/timeSeries/chargers/{chargerId}"
 DAY = 86_400.0
+#: The last millisecond of a day is the end of the previous-day window (bounds are inclusive).
+LAST_MS = 0.001
+
+
+def default_window(now: float, *, documented_only: bool) -> tuple[float, float]:
+    """Return the window used without ``from``/``to``.
+
+    Default mode: the last 24 hours. Documented-only mode: the previous calendar day (UTC),
+    which is what the documentation says is returned.
+    """
+    if not documented_only:
+        return now - DAY, now
+    midnight = now - now % DAY
+    return midnight - DAY, midnight - LAST_MS
 
 
 def _series(
@@ -32,7 +46,11 @@ def _series(
         raise InvalidPayloadError
     if phase is not None and phase not in allowed[measurand]:
         raise InvalidPayloadError
-    start, end = query_window(request, now - DAY, now)
+    if "from" in request.query or "to" in request.query:
+        start, end = query_window(request, now - DAY, now)
+    else:
+        documented_only = get_sim(request).config.documented_only
+        start, end = default_window(now, documented_only=documented_only)
     items = query(
         charger.samples,
         connector_index=connector_index,
@@ -46,7 +64,7 @@ def _series(
 
 @routes.get(BASE, name="time_series:charger")
 async def charger_series(request: web.Request) -> web.Response:
-    """Return a charger-level measurand; without from/to, the previous 24 hours."""
+    """Return a charger-level measurand (see ``default_window`` without from/to)."""
     sim = get_sim(request)
     now = sim.catch_up()
     charger = sim.charger(request.match_info["chargerId"])
