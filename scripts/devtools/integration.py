@@ -1,0 +1,122 @@
+"""The DepotFinity config entry: its config flow and options.
+
+The config flow's chargers step turns the chosen chargers and groups into
+subentries; the options give remote starts (the Charging switches) an RFID tag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import json
+from typing import Any
+
+from .common import DOMAIN, BootstrapError, describe_entry, log
+from .hass_api import HomeAssistantApi
+from .simulator import Simulator
+
+FLOW_PATH = "/api/config/config_entries/flow"
+OPTIONS_FLOW_PATH = "/api/config/config_entries/options/flow"
+
+
+def select_options(form: Mapping[str, Any], name: str) -> list[str] | None:
+    """Values a multi-select field of a flow form offers (None when it is absent)."""
+    for item in form.get("data_schema") or []:
+        if item.get("name") != name:
+            continue
+        select = (item.get("selector") or {}).get("select") or {}
+        options = select.get("options") or []
+        return [opt["value"] if isinstance(opt, dict) else str(opt) for opt in options]
+    return None
+
+
+def form_errors(result: Mapping[str, Any]) -> str:
+    """The errors of a flow form, as one stable line."""
+    return json.dumps(result.get("errors") or {}, sort_keys=True)
+
+
+def _at_step(result: Mapping[str, Any], step_id: str) -> bool:
+    """Whether a flow result is the form of ``step_id``."""
+    return result.get("type") == "form" and result.get("step_id") == step_id
+
+
+def _chargers_answer(form: Mapping[str, Any], sim: Simulator) -> dict[str, Any]:
+    """The answer to the chargers step: every charger and group it offers.
+
+    A simulated charger it did not discover (not seen in recent transactions)
+    is added by id.
+    """
+    discovered = select_options(form, "chargers") or []
+    groups = select_options(form, "groups")
+    answer: dict[str, Any] = {"chargers": discovered}
+    if groups is not None:
+        answer["groups"] = groups
+    missing = [charger for charger in sim.chargers if charger not in discovered]
+    if missing:
+        answer["extra_chargers"] = ", ".join(missing)
+    log(
+        f"config flow: chargers {', '.join(discovered) or '-'}"
+        + (f" (+ by id: {', '.join(missing)})" if missing else "")
+        + (f"; groups {', '.join(groups)}" if groups else "")
+    )
+    return answer
+
+
+async def add_integration(api: HomeAssistantApi, sim: Simulator) -> None:
+    """Run the DepotFinity config flow for the simulator, accepting every charger."""
+    result = await api.call(
+        "POST", FLOW_PATH, json_body={"handler": DOMAIN, "show_advanced_options": False}
+    )
+    flow_path = f"{FLOW_PATH}/{result['flow_id']}"
+    if _at_step(result, "user"):
+        log(f"config flow: credentials of {sim.client_id!r} at {sim.url}")
+        credentials = {
+            "client_id": sim.client_id,
+            "client_secret": sim.client_secret,
+            "region": "custom",
+            "api_url": sim.url,
+            "auth_url": sim.url,
+        }
+        result = await api.call("POST", flow_path, json_body=credentials)
+    if _at_step(result, "user"):
+        raise BootstrapError(f"the credentials were refused: {form_errors(result)}")
+    if _at_step(result, "chargers"):
+        result = await api.call("POST", flow_path, json_body=_chargers_answer(result, sim))
+    if result.get("type") == "create_entry":
+        entry = result.get("result") or {}
+        log(f"config flow: created {result.get('title')!r} ({entry.get('state', 'set up')})")
+        if sim.rfid_tags and entry.get("entry_id"):
+            await set_remote_start_tag(api, str(entry["entry_id"]), sim.rfid_tags[0])
+        return
+    if result.get("type") == "abort":
+        raise BootstrapError(f"the config flow aborted: {result.get('reason')}")
+    raise BootstrapError(
+        f"the config flow stopped at step {result.get('step_id')!r}: {form_errors(result)}"
+    )
+
+
+async def set_remote_start_tag(api: HomeAssistantApi, entry_id: str, tag: str) -> None:
+    """Give the entry a simulator RFID tag for remote starts (the Charging switches)."""
+    result = await api.call("POST", OPTIONS_FLOW_PATH, json_body={"handler": entry_id})
+    result = await api.call(
+        "POST",
+        f"{OPTIONS_FLOW_PATH}/{result['flow_id']}",
+        json_body={"id_tag": tag, "budget_share": 100},
+    )
+    if result.get("type") != "create_entry":
+        raise BootstrapError(f"setting the remote-start tag failed: {form_errors(result)}")
+    log("options: remote starts use one of the simulator's RFID tags")
+
+
+async def ensure_integration(api: HomeAssistantApi, sim: Simulator) -> bool:
+    """Add the integration unless it is configured already; return whether it is there."""
+    entries = await api.entries(DOMAIN)
+    for entry in entries:
+        log(f"integration already configured: {describe_entry(entry)}")
+    if entries:
+        return True
+    try:
+        await add_integration(api, sim)
+    except BootstrapError as err:
+        log(f"adding the integration failed: {err}")
+        return False
+    return True
