@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.components import conversation
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import device_registry as dr, intent
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
+    async_mock_service,
 )
 
-from custom_components.depotfinity.const import CONF_ID_TAG
+from custom_components.depotfinity.const import (
+    CONF_CHARGER_ID,
+    CONF_CONNECTORS,
+    CONF_ID_TAG,
+    CONF_NAME,
+    DOMAIN,
+    SUBENTRY_CHARGER,
+)
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
@@ -140,3 +152,93 @@ async def read_statuses(
         return True
 
     await tick_until(hass, freezer, coordinator, read, simulator)
+
+
+def entry_with_chargers(entry: MockConfigEntry, names: Mapping[str, str]) -> MockConfigEntry:
+    """A copy of an entry (same account and options) holding just the given chargers.
+
+    ``names`` maps charger IDs to their names; each charger has connectors 1 and 2.
+    """
+    return MockConfigEntry(
+        domain=entry.domain,
+        title=entry.title,
+        unique_id=entry.unique_id,
+        data=dict(entry.data),
+        options=dict(entry.options),
+        subentries_data=[
+            {
+                "data": {CONF_CHARGER_ID: cid, CONF_CONNECTORS: [1, 2], CONF_NAME: name},
+                "subentry_id": f"sub_{cid}",
+                "subentry_type": SUBENTRY_CHARGER,
+                "title": name,
+                "unique_id": cid,
+            }
+            for cid, name in names.items()
+        ],
+    )
+
+
+def voice_entry(mock_config_entry: MockConfigEntry) -> MockConfigEntry:
+    """Fixture body for the voice tests' entry: CH-01 is "Bay 3", CH-02 goes by its ID."""
+    return entry_with_chargers(mock_config_entry, {"CH-01": "Bay 3", "CH-02": "CH-02"})
+
+
+async def voice_coordinator(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    init_integration: MockConfigEntry,
+) -> DepotFinityCoordinator:
+    """Fixture body for the voice tests: the entry with Assist's intents, fleet reported.
+
+    Returns once every charger and connector has reported its status.
+    """
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "intent", {})
+    coordinator: DepotFinityCoordinator = init_integration.runtime_data.coordinator
+
+    def reported() -> bool:
+        return all(
+            charger.availability is not None
+            and charger.connectivity is not None
+            and all(c.status is not None for c in charger.connectors.values())
+            for charger in coordinator.data.chargers.values()
+        )
+
+    await poll_until(hass, freezer, simulator, coordinator, reported, max_ticks=300)
+    return coordinator
+
+
+async def ask(hass: HomeAssistant, intent_type: str, **slots: Any) -> intent.IntentResponse:
+    """Handle an intent as a conversation agent would."""
+    return await intent.async_handle(
+        hass,
+        "test",
+        intent_type,
+        {name: {"value": value} for name, value in slots.items()},
+        assistant=conversation.DOMAIN,
+    )
+
+
+def speech(response: intent.IntentResponse) -> str:
+    """The plain-text answer of an intent response."""
+    text: str = response.speech["plain"]["speech"]
+    return text
+
+
+def mock_charging_actions(hass: HomeAssistant) -> dict[str, list[ServiceCall]]:
+    """Record calls of the charging actions instead of running them."""
+    return {
+        name: async_mock_service(hass, DOMAIN, name)
+        for name in ("start_charging", "stop_charging", "reserve_connector")
+    }
+
+
+def charger_device(hass: HomeAssistant, charger_id: str) -> str:
+    """The device id of a charger of the (first) DepotFinity entry."""
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"{entry.unique_id}_{charger_id}"), entry.entry_id
+    )
+    assert device is not None
+    return device.id
