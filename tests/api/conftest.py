@@ -13,13 +13,15 @@ from aiohttp.test_utils import TestServer
 import pytest
 
 from custom_components.depotfinity.api import DepotFinityClient, RequestLimiter
-from depotfinity_simulator import SimulatorConfig, SimulatorServer
+from depotfinity_simulator import SimulatorConfig, SimulatorServer, testing
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
 
 CLIENT_ID = "demo-client"
 CLIENT_SECRET = "demo-secret"
+
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class _Clock(Protocol):
@@ -68,11 +70,42 @@ def loopback_sockets(socket_enabled: None) -> None:
     """Allow real sockets; connections stay restricted to 127.0.0.1 by the test plugin."""
 
 
+@dataclass(frozen=True)
+class SeenRequest:
+    """A request as the simulator received it (before any of its own middlewares)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@pytest.fixture
+def seen_requests(monkeypatch: pytest.MonkeyPatch) -> list[SeenRequest]:
+    """Every request the simulator receives, recorded by an outermost middleware of ours."""
+    seen: list[SeenRequest] = []
+    create_app = testing.create_app
+
+    @web.middleware
+    async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
+        body = await request.read()
+        seen.append(SeenRequest(request.method, request.path, dict(request.headers), body))
+        return await handler(request)
+
+    def recording_app(sim: Any) -> web.Application:
+        app = create_app(sim)
+        app.middlewares.insert(0, record)
+        return app
+
+    monkeypatch.setattr(testing, "create_app", recording_app)
+    return seen
+
+
 @pytest.fixture
 async def server(
-    sim_config: SimulatorConfig, loopback_sockets: None
+    sim_config: SimulatorConfig, loopback_sockets: None, seen_requests: list[SeenRequest]
 ) -> AsyncIterator[SimulatorServer]:
-    """A running simulator on 127.0.0.1."""
+    """A running simulator on 127.0.0.1 (its requests are recorded in ``seen_requests``)."""
     async with SimulatorServer(sim_config) as server:
         yield server
 

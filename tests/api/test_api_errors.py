@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from custom_components.depotfinity.api import (
-    DepotFinityAuthenticationError,
+    DepotFinityAccessError,
     DepotFinityCommandRejectedError,
     DepotFinityConflictError,
     DepotFinityError,
@@ -55,7 +55,7 @@ def test_parse_retry_after_date_without_now_uses_the_wall_clock() -> None:
     ("status", "body", "cls"),
     [
         (400, '{"message":"Operation denied: Invalid Payload."}', DepotFinityValidationError),
-        (401, '{"message":"Unauthorized"}', DepotFinityAuthenticationError),
+        (401, '{"message":"Unauthorized"}', DepotFinityAccessError),
         (403, '{"message":"Forbidden"}', DepotFinityPackageError),
         (404, '{"message":"Charger not found"}', DepotFinityNotFoundError),
         (409, '{"message":"Conflict"}', DepotFinityConflictError),
@@ -93,6 +93,14 @@ def test_400_with_empty_response_status_is_a_validation_error() -> None:
     assert error.message == "Operation denied: Invalid Payload."
 
 
+def test_401_is_an_access_error_like_a_403_not_an_authentication_error() -> None:
+    error = error_from_response(401, '{"message":"Unauthorized"}', {}, api="Reservations")
+    assert isinstance(error, DepotFinityAccessError)
+    assert isinstance(error, DepotFinityPackageError)
+    assert error.api == "Reservations"
+    assert "Reservations" in str(error)
+
+
 def test_package_error_names_the_api() -> None:
     error = error_from_response(403, '{"message":"Forbidden"}', {}, api="Remote Commands")
     assert isinstance(error, DepotFinityPackageError)
@@ -105,13 +113,19 @@ def test_package_error_names_the_api() -> None:
     ("status", "headers", "expected"),
     [
         (429, {"Retry-After": "42"}, 42.0),
-        (429, {}, 60.0),
+        # No (valid) header: None, the limiter chooses the back-off (see test_api_backoff.py).
+        (429, {}, None),
         (503, {"Retry-After": "90"}, 90.0),
-        (503, {}, 30.0),
-        (504, {"Retry-After": "bogus"}, 30.0),
+        (503, {}, None),
+        (504, {"Retry-After": "bogus"}, None),
+        # An absurd Retry-After is capped at the 5-minute window.
+        (429, {"Retry-After": "86400"}, 300.0),
+        (503, {"Retry-After": "Mon, 01 Jan 2124 00:00:00 GMT"}, 300.0),
     ],
 )
-def test_retry_after_on_errors(status: int, headers: dict[str, str], expected: float) -> None:
+def test_retry_after_on_errors(
+    status: int, headers: dict[str, str], expected: float | None
+) -> None:
     error = error_from_response(status, "", headers, api="Charger Status")
     assert isinstance(error, DepotFinityRateLimitError | DepotFinityUnavailableError)
     assert error.retry_after == expected

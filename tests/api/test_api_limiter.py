@@ -8,6 +8,8 @@ import pytest
 
 from custom_components.depotfinity.api import (
     DepotFinityRateLimitError,
+    DepotFinityServerError,
+    DepotFinityUnavailableError,
     Priority,
     RequestLimiter,
 )
@@ -214,17 +216,68 @@ async def test_a_slot_never_released_is_dropped_after_two_windows() -> None:
     assert limiter.used() == 0
 
 
-def test_for_host_shares_one_limiter_per_host() -> None:
-    RequestLimiter.clear_registry()
-    first = RequestLimiter.for_host("api.eu.depot.emobility.io:443")
-    assert RequestLimiter.for_host("API.eu.depot.emobility.io:443") is first
-    assert RequestLimiter.for_host("api.us.depot.emobility.io:443") is not first
+async def test_window_clears_when_the_oldest_request_leaves_it() -> None:
+    time = ManualTime()
+    limiter = _limiter(time, max_requests=5, window=100.0, command_reserve=0, safety_margin=1.0)
+    assert limiter.window_clears_in() == 100.0  # nothing of ours in the log: a whole window
+    await _done(limiter)
+    await time.advance(30)
+    await _done(limiter)
+    assert limiter.window_clears_in() == pytest.approx(71.0)
+    await time.advance(71)
+    assert limiter.window_clears_in() == pytest.approx(30.0)
+
+
+async def test_back_off_after_429_without_retry_after() -> None:
+    time = ManualTime()
+    limiter = _limiter(time)
+    await _done(limiter)
+    await time.advance(100)
+    error = DepotFinityRateLimitError("429", status=429)
+    assert limiter.back_off(error) == pytest.approx(201.0)
+    assert error.retry_after == pytest.approx(201.0)
+    assert limiter.blocked_for() == pytest.approx(201.0)
+    with pytest.raises(DepotFinityRateLimitError):
+        limiter.raise_if_blocked()
+
+
+async def test_back_off_ladder_after_503s_and_reset_by_success() -> None:
+    time = ManualTime()
+    limiter = _limiter(time)
+    pauses = []
+    for _ in range(4):
+        pauses.append(limiter.back_off(DepotFinityUnavailableError("503", status=503)))
+        await time.advance(200)
+    assert pauses == [30.0, 60.0, 90.0, 90.0]
+    limiter.record_success()
+    assert limiter.back_off(DepotFinityUnavailableError("503")) == 30.0
+    with pytest.raises(DepotFinityUnavailableError) as err:
+        limiter.raise_if_blocked()
+    assert err.value.retry_after == pytest.approx(30.0)
+    assert err.value.status is None
+
+
+async def test_back_off_honours_and_caps_retry_after_and_ignores_other_errors() -> None:
+    time = ManualTime()
+    limiter = _limiter(time)
+    assert limiter.back_off(DepotFinityServerError("500", status=500)) is None
+    assert limiter.blocked_for() == 0.0
+    limiter.raise_if_blocked()  # nothing to raise
+    assert limiter.back_off(DepotFinityUnavailableError("503", retry_after=12)) == 12.0
+    assert limiter.back_off(DepotFinityRateLimitError("429", retry_after=1e9)) == 300.0
+    assert limiter.blocked_for() == 300.0
+
+
+def test_defaults_and_no_class_level_registry() -> None:
+    first = RequestLimiter()
     assert first.max_requests == 100
     assert first.window == 300.0
     assert first.command_reserve == 10
-    RequestLimiter.clear_registry()
-    assert RequestLimiter.for_host("api.eu.depot.emobility.io:443") is not first
-    RequestLimiter.clear_registry()
+    assert not hasattr(RequestLimiter, "for_host")
+    assert not hasattr(RequestLimiter, "_registry")
+    # Kept for old callers until they are adapted: a deprecated no-op.
+    with pytest.warns(DeprecationWarning, match="no shared limiter"):
+        RequestLimiter.clear_registry()
 
 
 @pytest.mark.parametrize(

@@ -168,10 +168,7 @@ def test_status_record_missing_fields_are_none_and_newest_item_wins() -> None:
 def test_status_record_wrong_shape(body: object) -> None:
     with pytest.raises(DepotFinityResponseError):
         StatusRecord.latest(body)
-
-
-def test_status_record_from_dict_requires_status() -> None:
-    with pytest.raises(DepotFinityResponseError):
+    with pytest.raises(DepotFinityResponseError):  # from_dict requires a status
         StatusRecord.from_dict({"timeStamp": "2022-10-18T08:00:00Z"})
 
 
@@ -183,10 +180,7 @@ def test_connectivity(value: object, expected: bool | None) -> None:
     connectivity = Connectivity.latest(body)
     assert connectivity.connected is expected
     assert connectivity.timestamp == datetime(2022, 8, 18, 5, 23, 4, 334000, tzinfo=UTC)
-
-
-def test_connectivity_empty_is_an_error() -> None:
-    with pytest.raises(DepotFinityResponseError):
+    with pytest.raises(DepotFinityResponseError):  # an empty list is an error
         Connectivity.latest({"items": []})
 
 

@@ -12,6 +12,7 @@ import pytest
 from yarl import URL
 
 from custom_components.depotfinity.api import (
+    DepotFinityAccessError,
     DepotFinityAuthenticationError,
     DepotFinityClient,
     DepotFinityConflictError,
@@ -50,13 +51,17 @@ class FakeClock:
         return self.now
 
 
-async def test_persistent_401_raises_after_one_fresh_token(
+async def test_persistent_401_raises_an_access_error_after_one_fresh_token(
     stub: Stub, stub_client: DepotFinityClient
 ) -> None:
+    # The token endpoint accepts the credentials, so no reauthentication would help: the API
+    # refuses access, as with a 403.
     stub.api_replies = [(401, {"message": "Unauthorized"}, {})]
-    with pytest.raises(DepotFinityAuthenticationError) as err:
+    with pytest.raises(DepotFinityAccessError) as err:
         await stub_client.get_charger_status("CH-01")
+    assert not isinstance(err.value, DepotFinityAuthenticationError)
     assert err.value.status == 401
+    assert err.value.api == "Charger Status"
     assert stub.token_requests == 2
     assert len(stub.api_requests) == 2
 
@@ -103,7 +108,8 @@ async def test_empty_success_body(stub: Stub, stub_client: DepotFinityClient) ->
 
 
 async def test_wire_format_of_writes(stub: Stub, stub_client: DepotFinityClient) -> None:
-    stub.api_replies = [(200, {"message": "ok", "reservationId": "r-9"}, {})]
+    accepted = {"response": {"status": "Accepted"}}
+    stub.api_replies = [(200, accepted, {}), (200, {"message": "ok", "reservationId": "r-9"}, {})]
     await stub_client.send_remote_command(
         "CH-01",
         "unlockConnector",
@@ -256,8 +262,9 @@ async def test_token_errors(
     with pytest.raises(error):
         await stub_client.get_charger_status("CH-01")
     assert stub.api_requests == []
-    # A token-endpoint back-off does not block the API limiter.
-    assert stub_client.limiter.blocked_for() == 0
+    # Only a 429/503 from the token endpoint starts a back-off (test_api_backoff.py).
+    backs_off = issubclass(error, DepotFinityRateLimitError | DepotFinityUnavailableError)
+    assert (stub_client.limiter.blocked_for() > 0) is backs_off
 
 
 async def test_token_timeout(stub: Stub, session: aiohttp.ClientSession) -> None:
@@ -352,9 +359,11 @@ def test_region_urls_and_validation() -> None:
     assert client.auth_url == "https://clientapp-auth.eu.depot.emobility.io"
     other = DepotFinityClient(session, "id", "secret", region="us")
     assert other.api_url == "https://api.us.depot.emobility.io"
-    assert other.limiter is RequestLimiter.for_host("api.us.depot.emobility.io:443")
-    assert DepotFinityClient(session, "a", "b", region="us").limiter is other.limiter
-    RequestLimiter.clear_registry()
+    # Without limiter= every client has a limiter of its own; the owner shares one per host.
+    assert isinstance(other.limiter, RequestLimiter)
+    assert DepotFinityClient(session, "a", "b", region="us").limiter is not other.limiter
+    shared = RequestLimiter()
+    assert DepotFinityClient(session, "a", "b", limiter=shared).limiter is shared
     custom = DepotFinityClient(
         session,
         "id",
@@ -365,7 +374,6 @@ def test_region_urls_and_validation() -> None:
     )
     assert custom.api_url == "http://127.0.0.1:8080"
     assert custom.auth_url == "http://127.0.0.1:9"
-    RequestLimiter.clear_registry()
     with pytest.raises(ValueError, match="region"):
         DepotFinityClient(session, "id", "secret", region="eu.evil.example/")
 

@@ -15,8 +15,10 @@ from .const import (
     TransactionOrderBy,
 )
 from .exceptions import (
+    DepotFinityAccessError,
     DepotFinityAuthenticationError,
     DepotFinityCommandRejectedError,
+    DepotFinityCommandUncertainError,
     DepotFinityConflictError,
     DepotFinityConnectionError,
     DepotFinityError,
@@ -45,9 +47,12 @@ from .models import (
     TimeSeriesPoint,
     Transaction,
 )
+from .queries import TransactionFilters, TransactionPages
+from .selfreport import ApiSelfReport
 
 __all__ = [
     "ApiGroup",
+    "ApiSelfReport",
     "AuthorizationType",
     "ChargePointErrorCode",
     "ChargerAvailability",
@@ -56,9 +61,11 @@ __all__ = [
     "CommandStatus",
     "Connectivity",
     "ConnectorStatus",
+    "DepotFinityAccessError",
     "DepotFinityAuthenticationError",
     "DepotFinityClient",
     "DepotFinityCommandRejectedError",
+    "DepotFinityCommandUncertainError",
     "DepotFinityConflictError",
     "DepotFinityConnectionError",
     "DepotFinityError",
@@ -86,5 +93,7 @@ __all__ = [
     "TimeSeriesPoint",
     "Transaction",
     "TransactionFilterBy",
+    "TransactionFilters",
     "TransactionOrderBy",
+    "TransactionPages",
 ]

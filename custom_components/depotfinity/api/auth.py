@@ -19,8 +19,9 @@ from .exceptions import (
     DepotFinityResponseError,
     DepotFinityTimeoutError,
 )
-from .limiter import monotonic
+from .limiter import RequestLimiter, monotonic
 from .parsing import expect_dict, opt_float
+from .selfreport import ApiSelfReport
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,7 +30,12 @@ _LOGGER = logging.getLogger(__name__)
 
 
 class TokenManager:
-    """Fetches and caches an access token; only one token request is ever in flight."""
+    """Fetches and caches an access token; only one token request is ever in flight.
+
+    Token requests obey the server's back-off held by ``limiter``: while it runs a token
+    request fails fast with the same error instead of being sent, and a 429/503/504 from
+    the token endpoint starts a back-off itself.
+    """
 
     def __init__(
         self,
@@ -41,8 +47,16 @@ class TokenManager:
         request_timeout: float,
         clock: Callable[[], float] = monotonic,
         refresh_margin: float = TOKEN_REFRESH_MARGIN,
+        limiter: RequestLimiter | None = None,
+        report: ApiSelfReport | None = None,
     ) -> None:
-        """Create the manager; ``clock`` (monotonic seconds) decides expiry."""
+        """Create the manager; ``clock`` (monotonic seconds) decides expiry.
+
+        ``limiter`` holds the server's back-off (shared with the API requests), ``report``
+        records the token endpoint's answers.
+        """
+        self._limiter = limiter or RequestLimiter(clock=clock)
+        self._report = report or ApiSelfReport()
         self._session = session
         self._client_id = client_id
         self._secret = client_secret
@@ -107,6 +121,7 @@ class TokenManager:
                 self._inflight = None
 
     async def _fetch(self) -> str:
+        self._limiter.raise_if_blocked()
         started = self._clock()
         self.requests += 1
         _LOGGER.debug("Requesting an access token for client %s", self._client_id)
@@ -126,6 +141,7 @@ class TokenManager:
         except aiohttp.ClientError as err:
             raise DepotFinityConnectionError(f"Token request failed: {type(err).__name__}") from err
         _LOGGER.debug("Token request returned HTTP %s", status)
+        self._report.record_status(ApiGroup.TOKEN, status)
         text = scrub(text, self.secrets)
         if status in (400, 401, 403):
             error = error_from_response(status, text, response_headers, api=ApiGroup.TOKEN)
@@ -136,8 +152,13 @@ class TokenManager:
                 message=error.message,
             )
         if status >= 300:
-            raise error_from_response(status, text, response_headers, api=ApiGroup.TOKEN)
-        data = expect_dict(_loads(text), "the token response")
+            error = error_from_response(status, text, response_headers, api=ApiGroup.TOKEN)
+            self._limiter.back_off(error)
+            raise error
+        self._limiter.record_success()
+        body = _loads(text)
+        self._report.observe(ApiGroup.TOKEN, "token", body)
+        data = expect_dict(body, "the token response")
         token = data.get("access_token")
         if not isinstance(token, str) or not token:
             raise DepotFinityResponseError("Token response without access_token", status=status)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 import json
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
 import aiohttp
@@ -16,20 +16,22 @@ from . import const
 from .auth import TokenManager
 from .errors import error_from_response, scrub
 from .exceptions import (
+    DepotFinityCommandUncertainError,
     DepotFinityConnectionError,
-    DepotFinityRateLimitError,
     DepotFinityResponseError,
     DepotFinityTimeoutError,
-    DepotFinityUnavailableError,
 )
 from .limiter import Priority, RequestLimiter, monotonic
 from .parsing import opt_str
+from .selfreport import ApiSelfReport
 
 if TYPE_CHECKING:
     from .const import ApiGroup
 
 _LOGGER = logging.getLogger(__name__)
 _REGION_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: Statuses whose empty body still means "accepted" for a command ([DOC] status table).
+EMPTY_ACCEPTED: Final = frozenset({202, 204})
 
 
 def segment(value: str | int) -> str:
@@ -69,10 +71,11 @@ class BaseClient:
     ) -> None:
         """Create the client.
 
-        ``api_url``/``auth_url`` override the region's hosts. ``limiter`` defaults to the
-        process-wide limiter of the API host. ``clock`` (monotonic seconds) decides token
-        expiry. ``poll_max_wait`` is the longest a poll waits for a limiter slot before it
-        raises ``DepotFinityRateLimitError`` (``None``: as long as needed); commands never wait.
+        ``api_url``/``auth_url`` override the region's hosts. ``limiter`` is the limiter of
+        the API host, shared by every client of that host (default: a new one for this client
+        alone). ``clock`` (monotonic seconds) decides token expiry. ``poll_max_wait`` is the
+        longest a poll waits for a limiter slot before it raises ``DepotFinityRateLimitError``
+        (``None``: as long as needed); commands never wait.
         """
         if (api_url is None or auth_url is None) and not _REGION_RE.match(region):
             raise ValueError("Invalid region")
@@ -81,8 +84,8 @@ class BaseClient:
         self._session = session
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self._poll_max_wait = poll_max_wait
-        api = URL(self.api_url)
-        self.limiter = limiter or RequestLimiter.for_host(f"{api.host}:{api.port}")
+        self.limiter = limiter or RequestLimiter()
+        self.report = ApiSelfReport()
         self.auth = TokenManager(
             session,
             client_id,
@@ -90,6 +93,8 @@ class BaseClient:
             self.auth_url,
             request_timeout=request_timeout,
             clock=clock,
+            limiter=self.limiter,
+            report=self.report,
         )
 
     # ------------------------------------------------------------------ transport
@@ -97,6 +102,17 @@ class BaseClient:
     async def authenticate(self) -> None:
         """Fetch a new token now (raises DepotFinityAuthenticationError on bad credentials)."""
         await self.auth.get_token(force=True)
+
+    def api_report(self) -> dict[str, Any]:
+        """What each API group answered and how its answers looked (JSON-serialisable)."""
+        return self.report.as_dict()
+
+    def api_surprises(self, *, only_new: bool = False) -> list[dict[str, str]]:
+        """Unknown fields, unknown enum values and missing fields seen in the answers.
+
+        With ``only_new`` only those not returned by an earlier ``only_new`` call (log once).
+        """
+        return self.report.surprises(only_new=only_new)
 
     async def _request(
         self,
@@ -109,9 +125,53 @@ class BaseClient:
         body: Any = None,
         display: str | None = None,
         secrets: Sequence[str] = (),
+        shape: str | None = None,
+        command: bool = False,
     ) -> Any:
-        """Send one API request and return the decoded JSON body (``None`` if empty)."""
+        """Send one API request and return the decoded JSON body (``None`` if empty).
+
+        ``shape`` names the expected shape (:data:`.const.EXPECTED_SHAPES`) for the self-report.
+        A write answered 2xx with a body that is not JSON (or is ``null``), or a ``command``
+        answered 200/201 with an empty body, raises :class:`DepotFinityCommandUncertainError`.
+        """
         display = display or path
+        status, text = await self._exchange(
+            method, path, display, api, priority, params, body, secrets
+        )
+        if not text.strip() and (not command or status in EMPTY_ACCEPTED):
+            return None
+        try:
+            data = json.loads(text)
+        except ValueError as err:
+            if method == "GET":
+                raise DepotFinityResponseError(
+                    f"Invalid JSON from {method} {display}", status=status, body=text
+                ) from err
+            data = None
+        if data is None and method != "GET":
+            # Not JSON, JSON null or (for a command) empty: the write's outcome is unknown.
+            raise DepotFinityCommandUncertainError(
+                f"Unreadable HTTP {status} answer to {method} {display}: it may or may not have "
+                "reached the charger",
+                status=status,
+                body=text,
+            )
+        if shape is not None:
+            self.report.observe(api, shape, data)
+        return data
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        display: str,
+        api: ApiGroup,
+        priority: Priority,
+        params: Mapping[str, str] | None,
+        body: Any,
+        secrets: Sequence[str],
+    ) -> tuple[int, str]:
+        """Send a request (token, limiter, retries); return the 2xx status and scrubbed text."""
         url = URL(self.api_url + path, encoded=True)
         max_wait = 0.0 if priority is Priority.COMMAND else self._poll_max_wait
         refreshed = reconnected = False
@@ -132,30 +192,22 @@ class BaseClient:
             finally:
                 self.limiter.release(slot)
             _LOGGER.debug("%s %s -> HTTP %s", method, display, status)
+            self.report.record_status(api, status)
             if status == 401 and not refreshed:
                 # The request was not executed: get a fresh token and send it once more.
                 refreshed = True
                 self.auth.invalidate(token)
                 continue
             text = scrub(text, (*self.auth.secrets, *secrets))
-            if status >= 300:
-                error = error_from_response(
-                    status, text, headers, api=api, context=f"{method} {display}"
-                )
-                if isinstance(error, DepotFinityRateLimitError | DepotFinityUnavailableError):
-                    self.limiter.penalize(
-                        error.retry_after or 0.0,
-                        unavailable=isinstance(error, DepotFinityUnavailableError),
-                    )
-                raise error
-            if not text.strip():
-                return None
-            try:
-                return json.loads(text)
-            except ValueError as err:
-                raise DepotFinityResponseError(
-                    f"Invalid JSON from {method} {display}", status=status, body=text
-                ) from err
+            if status < 300:
+                self.limiter.record_success()
+                return status, text
+            # A 401 that a fresh token did not cure maps to DepotFinityAccessError.
+            error = error_from_response(
+                status, text, headers, api=api, context=f"{method} {display}"
+            )
+            self.limiter.back_off(error)
+            raise error
 
     async def _send(
         self,
@@ -166,6 +218,9 @@ class BaseClient:
         body: Any,
     ) -> tuple[int, str, Mapping[str, str]]:
         headers = {"Accept": "application/json", "Authorization": f"Bearer {token}"}
+        if method != "GET":
+            # As in the docs' examples, also on writes without a body (a gateway may check it).
+            headers["Content-Type"] = "application/json"
         try:
             async with self._session.request(
                 method,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from . import const
 from .base import segment
@@ -20,7 +20,8 @@ from .models import (
     TimeSeriesPoint,
     Transaction,
 )
-from .parsing import dict_items, expect_items, format_datetime
+from .parsing import dict_items, expect_items
+from .queries import TransactionFilters, TransactionPages, transaction_params, window_params
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -42,7 +43,9 @@ class DepotFinityClient(CommandsMixin):
     ) -> StatusRecord:
         """Return the newest availability status of a charger."""
         path = const.PATH_CHARGER_STATUS.format(charger_id=segment(charger_id))
-        body = await self._request("GET", path, api=ApiGroup.CHARGER_STATUS, priority=priority)
+        body = await self._request(
+            "GET", path, api=ApiGroup.CHARGER_STATUS, priority=priority, shape="chargerAvailability"
+        )
         return StatusRecord.latest(body)
 
     async def get_connector_status(
@@ -52,7 +55,13 @@ class DepotFinityClient(CommandsMixin):
         path = const.PATH_CONNECTOR_STATUS.format(
             charger_id=segment(charger_id), connector_id=segment(connector_id)
         )
-        body = await self._request("GET", path, api=ApiGroup.CHARGER_STATUS, priority=priority)
+        body = await self._request(
+            "GET",
+            path,
+            api=ApiGroup.CHARGER_STATUS,
+            priority=priority,
+            shape="connectorAvailability",
+        )
         return StatusRecord.latest(body)
 
     async def get_charger_connectivity(
@@ -60,7 +69,9 @@ class DepotFinityClient(CommandsMixin):
     ) -> Connectivity:
         """Return whether the charger is connected to the backend."""
         path = const.PATH_CONNECTIVITY.format(charger_id=segment(charger_id))
-        body = await self._request("GET", path, api=ApiGroup.CHARGER_STATUS, priority=priority)
+        body = await self._request(
+            "GET", path, api=ApiGroup.CHARGER_STATUS, priority=priority, shape="connectivity"
+        )
         return Connectivity.latest(body)
 
     # ------------------------------------------------------------------ transactions
@@ -68,89 +79,85 @@ class DepotFinityClient(CommandsMixin):
     async def get_transactions(
         self,
         *,
-        charger_id: str | None = None,
-        connector_id: int | None = None,
-        vehicle_id: str | None = None,
-        start: datetime | None = None,
-        end: datetime | None = None,
-        filter_by: str = const.TransactionFilterBy.START_AT,
-        order_by: str = const.TransactionOrderBy.START_AT,
-        order: str = "desc",
         page: int = 1,
         limit: int = const.DEFAULT_PAGE_SIZE,
         priority: Priority = Priority.POLL,
+        **filters: Unpack[TransactionFilters],
     ) -> list[Transaction]:
-        """Return one page of transactions."""
-        params = {
-            "filterBy": str(filter_by),
-            "orderBy": str(order_by),
-            "order": order,
-            "page": str(page),
-            "limit": str(limit),
-        }
-        for key, value in (
-            ("chargerId", charger_id),
-            ("connectorId", connector_id),
-            ("vehicleId", vehicle_id),
-        ):
-            if value is not None:
-                params[key] = str(value)
-        if start is not None:
-            params["from"] = format_datetime(start)
-        if end is not None:
-            params["to"] = format_datetime(end)
+        """Return one page of transactions (filters: see :class:`TransactionFilters`)."""
+        params = transaction_params(filters)
+        params.update(page=str(page), limit=str(limit))
         body = await self._request(
             "GET",
             const.PATH_TRANSACTIONS,
             api=ApiGroup.TRANSACTIONS,
             priority=priority,
             params=params,
+            shape="transaction",
         )
         return Transaction.list_from(body)
+
+    async def _transaction_pages(
+        self, page_size: int, max_pages: int | None, priority: Priority, filters: TransactionFilters
+    ) -> AsyncIterator[list[Transaction]]:
+        """Yield pages until a short page (the last one, spec §4.22) or ``max_pages``."""
+        page = 1
+        while max_pages is None or page <= max_pages:
+            items = await self.get_transactions(
+                page=page, limit=page_size, priority=priority, **filters
+            )
+            yield items
+            if len(items) < page_size:
+                return
+            page += 1
 
     async def iter_transactions(
         self,
         *,
-        charger_id: str | None = None,
-        connector_id: int | None = None,
-        vehicle_id: str | None = None,
-        start: datetime | None = None,
-        end: datetime | None = None,
-        filter_by: str = const.TransactionFilterBy.START_AT,
-        order_by: str = const.TransactionOrderBy.START_AT,
-        order: str = "desc",
         page_size: int = const.DEFAULT_PAGE_SIZE,
         max_pages: int | None = None,
         priority: Priority = Priority.POLL,
+        **filters: Unpack[TransactionFilters],
     ) -> AsyncIterator[Transaction]:
         """Yield transactions page by page; stops after a short page or ``max_pages``."""
-        page = 1
-        while max_pages is None or page <= max_pages:
-            items = await self.get_transactions(
-                charger_id=charger_id,
-                connector_id=connector_id,
-                vehicle_id=vehicle_id,
-                start=start,
-                end=end,
-                filter_by=filter_by,
-                order_by=order_by,
-                order=order,
-                page=page,
-                limit=page_size,
-                priority=priority,
-            )
+        async for items in self._transaction_pages(page_size, max_pages, priority, filters):
             for item in items:
                 yield item
-            if len(items) < page_size:
-                return
-            page += 1
+
+    async def get_all_transactions(
+        self,
+        *,
+        page_size: int = const.DEFAULT_PAGE_SIZE,
+        max_pages: int = const.TRANSACTIONS_MAX_PAGES,
+        priority: Priority = Priority.POLL,
+        **filters: Unpack[TransactionFilters],
+    ) -> TransactionPages:
+        """Read every page the filters select (e.g. the window since the last poll).
+
+        Stops at the first short page, or after ``max_pages`` pages; then ``complete`` is
+        ``False`` (more may exist: narrow the window, or read on from ``pages + 1``). A
+        transaction seen on two pages (the list moved while paging) is kept once.
+        """
+        if max_pages < 1 or page_size < 1:
+            raise ValueError("max_pages and page_size must be at least 1")
+        seen: dict[int, Transaction] = {}
+        pages = 0
+        complete = False
+        async for items in self._transaction_pages(page_size, max_pages, priority, filters):
+            pages += 1
+            for item in items:
+                seen.setdefault(item.transaction_id, item)
+            complete = len(items) < page_size
+        return TransactionPages(tuple(seen.values()), pages, complete)
 
     async def get_transaction(
         self, transaction_id: int, *, priority: Priority = Priority.POLL
     ) -> Transaction:
         """Return one transaction (the single-transaction path is inferred)."""
         path = const.PATH_TRANSACTION.format(transaction_id=segment(transaction_id))
-        body = await self._request("GET", path, api=ApiGroup.TRANSACTIONS, priority=priority)
+        body = await self._request(
+            "GET", path, api=ApiGroup.TRANSACTIONS, priority=priority, shape="transaction"
+        )
         if isinstance(body, list):
             if len(body) != 1:
                 raise DepotFinityResponseError("Expected exactly one transaction")
@@ -177,17 +184,15 @@ class DepotFinityClient(CommandsMixin):
             "connectorId": str(connector_id),
             "page": str(page),
             "limit": str(limit),
+            **window_params(start, end),
         }
-        if start is not None:
-            params["from"] = format_datetime(start)
-        if end is not None:
-            params["to"] = format_datetime(end)
         body = await self._request(
             "GET",
             const.PATH_SESSION_REPORTS,
             api=ApiGroup.SESSION_REPORTS,
             priority=priority,
             params=params,
+            shape="sessionReport",
         )
         return SessionReports.from_dict(body)
 
@@ -209,15 +214,16 @@ class DepotFinityClient(CommandsMixin):
             path = const.PATH_TIME_SERIES_CONNECTOR.format(
                 charger_id=segment(charger_id), connector_id=segment(connector_id)
             )
-        params = {"measurand": str(measurand)}
+        params = {"measurand": str(measurand), **window_params(start, end)}
         if phase is not None:
             params["phase"] = str(phase)
-        if start is not None:
-            params["from"] = format_datetime(start)
-        if end is not None:
-            params["to"] = format_datetime(end)
         body = await self._request(
-            "GET", path, api=ApiGroup.TIME_SERIES, priority=priority, params=params
+            "GET",
+            path,
+            api=ApiGroup.TIME_SERIES,
+            priority=priority,
+            params=params,
+            shape="timeSeries",
         )
         return TimeSeriesPoint.list_from(body)
 
@@ -228,7 +234,9 @@ class DepotFinityClient(CommandsMixin):
         path = const.PATH_RESERVATIONS.format(
             charger_id=segment(charger_id), connector_id=segment(connector_id)
         )
-        body = await self._request("GET", path, api=ApiGroup.RESERVATIONS, priority=priority)
+        body = await self._request(
+            "GET", path, api=ApiGroup.RESERVATIONS, priority=priority, shape="reservation"
+        )
         items = dict_items(expect_items(body, "reservations", allow_list=True))
         return [
             Reservation.from_dict(item, charger_id=charger_id, connector_id=connector_id)
@@ -240,7 +248,11 @@ class DepotFinityClient(CommandsMixin):
     ) -> list[ChargerGroup]:
         """List the charger (power) groups (inferred endpoint)."""
         body = await self._request(
-            "GET", const.PATH_CHARGER_GROUPS, api=ApiGroup.CHARGER_CONTROL, priority=priority
+            "GET",
+            const.PATH_CHARGER_GROUPS,
+            api=ApiGroup.CHARGER_CONTROL,
+            priority=priority,
+            shape="chargerGroup",
         )
         return ChargerGroup.list_from(body)
 
@@ -249,5 +261,7 @@ class DepotFinityClient(CommandsMixin):
     ) -> list[PriceBlock]:
         """Return the VPP energy price blocks of a site (inferred read path)."""
         path = const.PATH_ENERGY_PRICES.format(site_id=segment(site_id))
-        body = await self._request("GET", path, api=ApiGroup.VPP, priority=priority)
+        body = await self._request(
+            "GET", path, api=ApiGroup.VPP, priority=priority, shape="energyPrices"
+        )
         return PriceBlock.list_from(body)

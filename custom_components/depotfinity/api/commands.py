@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import const
 from .base import BaseClient, message_of, segment
-from .const import ApiGroup, AuthorizationType, CommandStatus, RemoteCommandType
+from .const import ApiGroup, AuthorizationType, RemoteCommandType
 from .errors import redact
 from .limiter import Priority
 from .models import CommandResult, PowerLimitWindow, PriceBlock, Reservation
@@ -28,11 +28,16 @@ class CommandsMixin(BaseClient):
     ) -> CommandResult:
         """Drop the charger's backend connection (it reconnects by itself)."""
         path = const.PATH_FORCE_TERMINATE.format(charger_id=segment(charger_id))
-        body = await self._request("PUT", path, api=ApiGroup.FORCE_TERMINATION, priority=priority)
-        result = CommandResult.from_dict(body or {}, command_type=const.FORCE_TERMINATE_COMMAND)
-        if result.status is None:  # the Success body has no status: HTTP 2xx means accepted
-            result = CommandResult(result.command_type, CommandStatus.ACCEPTED, result.message)
-        return result
+        body = await self._request(
+            "PUT",
+            path,
+            api=ApiGroup.FORCE_TERMINATION,
+            priority=priority,
+            shape="success",
+            command=True,
+        )
+        # The Success body has no status: an answer of the right shape means accepted.
+        return CommandResult.from_answer(body, const.FORCE_TERMINATE_COMMAND, needs_status=False)
 
     async def import_rfids(
         self, tags: Sequence[str], *, priority: Priority = Priority.COMMAND
@@ -47,6 +52,7 @@ class CommandsMixin(BaseClient):
             priority=priority,
             body={"interimVehicleIDs": list(tags)},
             secrets=tags,
+            shape="success",
         )
         return message_of(body)
 
@@ -58,7 +64,13 @@ class CommandsMixin(BaseClient):
         path = const.PATH_RFID_STATUS.format(tag=segment(tag), status=status)
         display = const.PATH_RFID_STATUS.format(tag=redact(tag), status=status)
         body = await self._request(
-            "POST", path, api=ApiGroup.RFID, priority=priority, display=display, secrets=(tag,)
+            "POST",
+            path,
+            api=ApiGroup.RFID,
+            priority=priority,
+            display=display,
+            secrets=(tag,),
+            shape="success",
         )
         return message_of(body)
 
@@ -91,8 +103,10 @@ class CommandsMixin(BaseClient):
             priority=priority,
             body=payload,
             secrets=(id_tag,) if id_tag else (),
+            shape="remoteCommand",
+            command=True,
         )
-        return CommandResult.from_dict(body, command_type=str(command_type))
+        return CommandResult.from_answer(body, str(command_type), needs_status=True)
 
     async def start_charging(
         self,
@@ -104,13 +118,8 @@ class CommandsMixin(BaseClient):
         priority: Priority = Priority.COMMAND,
     ) -> CommandResult:
         """Start a charging session (``startChargingSession``)."""
-        return await self.send_remote_command(
-            charger_id,
-            RemoteCommandType.START,
-            connector_id=connector_id,
-            id_tag=id_tag,
-            id_tag_type=id_tag_type,
-            priority=priority,
+        return await self._charging(
+            RemoteCommandType.START, charger_id, connector_id, id_tag, id_tag_type, priority
         )
 
     async def stop_charging(
@@ -122,11 +131,26 @@ class CommandsMixin(BaseClient):
         priority: Priority = Priority.COMMAND,
     ) -> CommandResult:
         """Stop a charging session (``stopChargingSession``, inferred)."""
+        return await self._charging(
+            RemoteCommandType.STOP, charger_id, connector_id, id_tag, None, priority
+        )
+
+    async def _charging(
+        self,
+        command: RemoteCommandType,
+        charger_id: str,
+        connector_id: int,
+        id_tag: str | None,
+        id_tag_type: str | None,
+        priority: Priority,
+    ) -> CommandResult:
+        """Send a start or stop command (the shared part of the two)."""
         return await self.send_remote_command(
             charger_id,
-            RemoteCommandType.STOP,
+            command,
             connector_id=connector_id,
             id_tag=id_tag,
+            id_tag_type=id_tag_type,
             priority=priority,
         )
 
@@ -160,6 +184,7 @@ class CommandsMixin(BaseClient):
             priority=priority,
             body=payload,
             secrets=(authorization_value,),
+            shape="reservationCreated",
         )
         data = body if isinstance(body, Mapping) else {}
         return Reservation(
@@ -205,7 +230,12 @@ class CommandsMixin(BaseClient):
             "dynamicPowerLimit": [window.to_dict() for window in windows],
         }
         body = await self._request(
-            "PUT", path, api=ApiGroup.CHARGER_CONTROL, priority=priority, body=payload
+            "PUT",
+            path,
+            api=ApiGroup.CHARGER_CONTROL,
+            priority=priority,
+            body=payload,
+            shape="success",
         )
         return message_of(body)
 
@@ -221,5 +251,7 @@ class CommandsMixin(BaseClient):
         path = const.PATH_ENERGY_PRICES.format(site_id=segment(site_id))
         prices: dict[str, Any] = {"blocks": [block.to_dict() for block in blocks]}
         payload = {"PricesJsonStr": json.dumps(prices) if as_json_string else prices}
-        body = await self._request("POST", path, api=ApiGroup.VPP, priority=priority, body=payload)
+        body = await self._request(
+            "POST", path, api=ApiGroup.VPP, priority=priority, body=payload, shape="success"
+        )
         return message_of(body)

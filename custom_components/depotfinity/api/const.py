@@ -6,8 +6,9 @@ to assume, lives in this module and is marked ``[INFERRED]``. Change it here, no
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Final
+from typing import Final, Literal
 
 # --------------------------------------------------------------------------------------------
 # Hosts, paths and versions
@@ -69,16 +70,21 @@ RATE_LIMIT_WINDOW: Final = 300.0
 RATE_LIMIT_COMMAND_RESERVE: Final = 10
 #: [INFERRED] Extra seconds a slot is held past the window (clock skew, request latency).
 RATE_LIMIT_SAFETY_MARGIN: Final = 1.0
-#: [INFERRED] Back-off after a 429 without ``Retry-After`` (the server window is not known).
-DEFAULT_RATE_LIMIT_RETRY_AFTER: Final = 60.0
-#: [INFERRED] Back-off after a 503/504 without ``Retry-After`` (docs: maintenance lasts ~90 s).
-DEFAULT_UNAVAILABLE_RETRY_AFTER: Final = 30.0
+#: [DOC] No ``Retry-After`` header is documented. After a 429 without one the client waits
+#: until its oldest request of the window leaves the window (the limiter knows its log).
+#: [INFERRED] Back-off steps after consecutive 503/504s without ``Retry-After`` (the docs say
+#: maintenance lasts "approximately 90 seconds"); a success starts the ladder again.
+UNAVAILABLE_BACKOFF_STEPS: Final = (30.0, 60.0, 90.0)
+#: [INFERRED] Longest back-off honoured: a larger ``Retry-After`` is capped at one window.
+MAX_RETRY_AFTER: Final = RATE_LIMIT_WINDOW
 
 # --------------------------------------------------------------------------------------------
 # Request defaults
 # --------------------------------------------------------------------------------------------
 
 DEFAULT_PAGE_SIZE: Final = 100
+#: Most pages :meth:`DepotFinityClient.get_all_transactions` reads (100 per page by default).
+TRANSACTIONS_MAX_PAGES: Final = 20
 #: [INFERRED] The documented session-report ``limit`` bounds contradict each other.
 SESSION_REPORT_MIN_LIMIT: Final = 10
 SESSION_REPORT_MAX_LIMIT: Final = 2000
@@ -241,3 +247,96 @@ class TransactionFilterBy(StrEnum):
     END_AT = "EndAt"
     INSERTED_AT = "InsertedAt"
     OVERLAPPING = "Overlapping"
+
+
+# --------------------------------------------------------------------------------------------
+# Expected response shapes, for the API self-report (``report.ApiReport``)
+# --------------------------------------------------------------------------------------------
+
+
+def _names(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+def _values(*enums: type[StrEnum]) -> frozenset[str]:
+    return frozenset(str(member) for enum in enums for member in enum)
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What the client expects of the objects of one kind of response.
+
+    ``expected`` are the documented field names (a missing one is reported), ``tolerated`` the
+    other names the models also read; any other name is reported as unknown. ``enums`` maps an
+    enum-like field (``response.status`` = one level down) to its known values. ``container``
+    says where the objects are: the body itself, or its ``items`` (or the body if it is a list).
+    """
+
+    expected: frozenset[str]
+    tolerated: frozenset[str] = frozenset()
+    enums: dict[str, frozenset[str]] = field(default_factory=dict)
+    container: Literal["object", "items"] = "items"
+
+
+_AVAILABILITY = _names("timeStamp errorCode vendorErrorCode vendorId status")
+
+#: [INFERRED] beyond the [DOC] field names of the spec: the alternative spellings the models
+#: accept and the enum sets marked [INFERRED] above.
+EXPECTED_SHAPES: Final[dict[str, Shape]] = {
+    "chargerAvailability": Shape(
+        _AVAILABILITY,
+        _names("timestamp"),
+        {"status": _values(ChargerAvailability), "errorCode": _values(ChargePointErrorCode)},
+    ),
+    "connectorAvailability": Shape(
+        _AVAILABILITY,
+        _names("timestamp"),
+        {"status": _values(ConnectorStatus), "errorCode": _values(ChargePointErrorCode)},
+    ),
+    "connectivity": Shape(
+        _names("time value"),
+        _names("timeStamp timestamp"),
+        {"value": _names("true false")},
+    ),
+    "transaction": Shape(
+        _names(
+            "TransactionID ChargerID ConnectorID StartAt EndAt InitialSoC EndSoC"
+            " EnergyDelivered EndResult"
+        ),
+        _names(
+            "transactionId TransactionId chargerId ChargerId connectorId ConnectorId startAt"
+            " endAt initialSoC InitialSOC endSoC EndSOC energyDelivered endResult"
+            " VehicleID vehicleId VehicleId IdTag idTag IDTag"
+        ),
+    ),
+    "sessionReport": Shape(
+        _names("sessionId vehicleId ocppStatus detailStatus deviceStatus"),
+        _names("batteryAlignmentResults chargeParameters dcBreakerOpenConditions"),
+    ),
+    "timeSeries": Shape(_names("timeStamp value"), _names("timestamp time")),
+    "remoteCommand": Shape(
+        _names("commandType response"),
+        _names("status message"),
+        {"response.status": _values(CommandStatus), "commandType": _values(RemoteCommandType)},
+        container="object",
+    ),
+    "success": Shape(_names("message"), _names("code"), container="object"),
+    "reservationCreated": Shape(
+        _names("message"), _names("reservationId ReservationId ReservationID"), {}, "object"
+    ),
+    "reservation": Shape(
+        _names("ReservationStart ReservationEnd AuthorizationType AuthorizationValue"),
+        _names(
+            "reservationId ReservationId ReservationID id chargerId ChargerID ChargerId"
+            " connectorId ConnectorID ConnectorId reservationStart reservationEnd"
+            " authorizationType authorizationValue"
+        ),
+        {"AuthorizationType": _values(AuthorizationType)},
+    ),
+    "chargerGroup": Shape(
+        _names("chargerGroupId name"),
+        _names("ChargerGroupId groupId id Name chargerIds ChargerIDs chargers"),
+    ),
+    "energyPrices": Shape(_names("PricesJsonStr"), _names("blocks"), {}, "object"),
+    "token": Shape(_names("access_token expires_in token_type"), container="object"),
+}

@@ -9,9 +9,9 @@ import json
 import math
 from typing import Any
 
-from .const import DEFAULT_RATE_LIMIT_RETRY_AFTER, DEFAULT_UNAVAILABLE_RETRY_AFTER
+from .const import MAX_RETRY_AFTER
 from .exceptions import (
-    DepotFinityAuthenticationError,
+    DepotFinityAccessError,
     DepotFinityCommandRejectedError,
     DepotFinityConflictError,
     DepotFinityError,
@@ -101,7 +101,9 @@ def error_from_response(
             return DepotFinityCommandRejectedError(summary, **kwargs)
         return DepotFinityValidationError(summary, **kwargs)
     if status == 401:
-        return DepotFinityAuthenticationError(summary, **kwargs)
+        return DepotFinityAccessError(
+            f"{summary} (the {api} API refuses access)", api=api, **kwargs
+        )
     if status == 403:
         return DepotFinityPackageError(
             f"{summary} (is the {api} API in the subscribed package?)", api=api, **kwargs
@@ -110,19 +112,13 @@ def error_from_response(
         return DepotFinityNotFoundError(summary, **kwargs)
     if status == 409:
         return DepotFinityConflictError(summary, **kwargs)
-    retry_after = parse_retry_after(headers.get("Retry-After"))
+    # Without a (valid) header retry_after stays None: the limiter chooses the back-off.
+    if (retry_after := parse_retry_after(headers.get("Retry-After"))) is not None:
+        retry_after = min(retry_after, MAX_RETRY_AFTER)
     if status == 429:
-        return DepotFinityRateLimitError(
-            summary,
-            retry_after=DEFAULT_RATE_LIMIT_RETRY_AFTER if retry_after is None else retry_after,
-            **kwargs,
-        )
+        return DepotFinityRateLimitError(summary, retry_after=retry_after, **kwargs)
     if status in (503, 504):
-        return DepotFinityUnavailableError(
-            summary,
-            retry_after=DEFAULT_UNAVAILABLE_RETRY_AFTER if retry_after is None else retry_after,
-            **kwargs,
-        )
+        return DepotFinityUnavailableError(summary, retry_after=retry_after, **kwargs)
     if status >= 500:
         return DepotFinityServerError(summary, **kwargs)
     return DepotFinityError(summary, **kwargs)

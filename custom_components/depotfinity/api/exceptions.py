@@ -35,7 +35,7 @@ class DepotFinityTimeoutError(DepotFinityConnectionError):
 
 
 class DepotFinityAuthenticationError(DepotFinityError):
-    """The credentials were rejected, or a 401 persisted after a fresh token."""
+    """The token endpoint refused the credentials: only new credentials (reauth) help."""
 
 
 class DepotFinityPackageError(DepotFinityError):
@@ -53,6 +53,14 @@ class DepotFinityPackageError(DepotFinityError):
         """Initialise the error; ``api`` names the API group (e.g. ``Remote Commands``)."""
         super().__init__(text, status=status, body=body, message=message)
         self.api = api
+
+
+class DepotFinityAccessError(DepotFinityPackageError):
+    """401 on an API call that a fresh token did not cure: this API refuses access.
+
+    The credentials themselves are fine (the token endpoint issued a token), so this is
+    handled like a 403: the API is switched off, no reauthentication is started.
+    """
 
 
 class DepotFinityNotFoundError(DepotFinityError):
@@ -102,3 +110,11 @@ class DepotFinityServerError(DepotFinityError):
 
 class DepotFinityResponseError(DepotFinityError):
     """The response body was malformed or had an unexpected shape."""
+
+
+class DepotFinityCommandUncertainError(DepotFinityResponseError):
+    """A command or write was answered 2xx with a body the client cannot read.
+
+    The request may or may not have reached the charger: re-read the state, do not retry
+    blindly.
+    """

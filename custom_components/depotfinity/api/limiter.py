@@ -1,9 +1,20 @@
 """Client-side request limiter (sliding window, two priorities).
 
-The API allows 100 requests per 5 minutes per client IP. One limiter per API host is shared by
-every client in the process (:meth:`RequestLimiter.for_host`). Polls may use the window only up
-to ``max_requests - command_reserve`` so that commands (user actions) always find a slot; commands
+The API allows 100 requests per 5 minutes per client IP. Whoever builds the clients owns one
+limiter per API host and passes it to every client of that host (``limiter=``); a client built
+without one gets a limiter of its own. Polls may use the window only up to
+``max_requests - command_reserve`` so that commands (user actions) always find a slot; commands
 never wait behind polls, and they fail fast instead of waiting.
+
+The limiter also holds the server's back-off (:meth:`RequestLimiter.back_off`): after a 429 or
+503/504 no request of any priority, token requests included, is sent until it has passed.
+
+Public API: :meth:`~RequestLimiter.acquire` / :meth:`~RequestLimiter.release` around each request;
+:meth:`~RequestLimiter.back_off`, :meth:`~RequestLimiter.penalize`,
+:meth:`~RequestLimiter.record_success` and :meth:`~RequestLimiter.raise_if_blocked` for the
+server's back-off; :meth:`~RequestLimiter.used`, :meth:`~RequestLimiter.in_flight`,
+:meth:`~RequestLimiter.available`, :meth:`~RequestLimiter.next_slot_in`,
+:meth:`~RequestLimiter.blocked_for` and :meth:`~RequestLimiter.window_clears_in` to look.
 """
 
 from __future__ import annotations
@@ -12,15 +23,18 @@ import asyncio
 from enum import StrEnum
 import logging
 import time
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
+import warnings
 
 from .const import (
+    MAX_RETRY_AFTER,
     RATE_LIMIT_COMMAND_RESERVE,
     RATE_LIMIT_MAX_REQUESTS,
     RATE_LIMIT_SAFETY_MARGIN,
     RATE_LIMIT_WINDOW,
+    UNAVAILABLE_BACKOFF_STEPS,
 )
-from .exceptions import DepotFinityRateLimitError, DepotFinityUnavailableError
+from .exceptions import DepotFinityError, DepotFinityRateLimitError, DepotFinityUnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -59,9 +73,7 @@ class RequestSlot:
 
 
 class RequestLimiter:
-    """Sliding-window limiter with a reserve for commands."""
-
-    _registry: ClassVar[dict[str, RequestLimiter]] = {}
+    """Sliding-window limiter with a reserve for commands, and the server's back-off."""
 
     def __init__(
         self,
@@ -91,19 +103,12 @@ class RequestLimiter:
         self._blocked_by: type[DepotFinityRateLimitError | DepotFinityUnavailableError] = (
             DepotFinityRateLimitError
         )
+        self._unavailable_streak = 0
 
     @classmethod
-    def for_host(cls, host: str) -> RequestLimiter:
-        """Return the process-wide limiter of an API host (created on first use)."""
-        key = host.lower()
-        if (limiter := cls._registry.get(key)) is None:
-            limiter = cls._registry[key] = cls()
-        return limiter
-
-    @classmethod
+    @warnings.deprecated("There is no shared limiter any more; clear_registry does nothing")
     def clear_registry(cls) -> None:
-        """Forget every shared limiter (for tests)."""
-        cls._registry.clear()
+        """Deprecated no-op: limiters are no longer shared through a class-level registry."""
 
     # ------------------------------------------------------------------ introspection
 
@@ -132,6 +137,19 @@ class RequestLimiter:
         now = self._clock()
         self._purge(now)
         return sum(1 for s in self._slots if not s.released and now < s.at + self.window)
+
+    def window_clears_in(self) -> float:
+        """Seconds until our oldest request of the window leaves it (at most one window).
+
+        With no request in the log (the budget was used by someone else on the same IP) the
+        whole window is assumed.
+        """
+        now = self._clock()
+        self._purge(now)
+        if not self._slots:
+            return self.window
+        oldest = min(self._counted_from(slot, now) for slot in self._slots)
+        return min(max(oldest + self.window + self.safety_margin - now, 0.0), self.window)
 
     def blocked_for(self) -> float:
         """Seconds left of a penalty set by :meth:`penalize` (0 if none)."""
@@ -174,10 +192,7 @@ class RequestLimiter:
             blocked = self._blocked_until - now
             if blocked > 0:
                 if max_wait is None or blocked > max_wait:
-                    raise self._blocked_by(
-                        f"Requests are paused for {blocked:.1f} s after a server back-off",
-                        retry_after=blocked,
-                    )
+                    self.raise_if_blocked()
                 wait = blocked
             else:
                 wait = self._slot_wait(priority, now)
@@ -197,6 +212,45 @@ class RequestLimiter:
         """Mark a request as finished: its slot counts from now (the server saw it by then)."""
         slot.at = max(slot.at, self._clock())
         slot.released = True
+
+    def raise_if_blocked(self) -> None:
+        """Raise the error of a running back-off (with the time left), if one runs.
+
+        The error is of the kind that caused the pause: a rate-limit error after a 429, an
+        unavailable error after a 503/504; its ``status`` is ``None`` (nothing was sent).
+        """
+        if (blocked := self.blocked_for()) > 0:
+            raise self._blocked_by(
+                f"Requests are paused for {blocked:.1f} s after a server back-off",
+                retry_after=blocked,
+            )
+
+    def back_off(self, error: DepotFinityError) -> float | None:
+        """Pause every request after a server 429/503/504; return the pause (also in ``error``).
+
+        Other errors are ignored (``None``). The server's ``Retry-After`` is honoured up to one
+        window. Without one: after a 429, until our oldest request leaves the window; after
+        consecutive 503/504s, 30, 60, then 90 s (the ladder restarts after
+        :meth:`record_success`).
+        """
+        if not isinstance(error, DepotFinityRateLimitError | DepotFinityUnavailableError):
+            return None
+        unavailable = isinstance(error, DepotFinityUnavailableError)
+        if unavailable:
+            step = min(self._unavailable_streak, len(UNAVAILABLE_BACKOFF_STEPS) - 1)
+            self._unavailable_streak += 1
+            default = UNAVAILABLE_BACKOFF_STEPS[step]
+        else:
+            default = self.window_clears_in()
+        pause = default if error.retry_after is None else error.retry_after
+        pause = min(max(pause, 0.0), MAX_RETRY_AFTER)
+        error.retry_after = pause
+        self.penalize(pause, unavailable=unavailable)
+        return pause
+
+    def record_success(self) -> None:
+        """Note a successful answer: the next 503 starts the back-off ladder again."""
+        self._unavailable_streak = 0
 
     def penalize(self, retry_after: float, *, unavailable: bool = False) -> None:
         """Block new requests for ``retry_after`` seconds (after a server 429/503).

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 import json
 from typing import Any
 
-from .exceptions import DepotFinityResponseError
+from .const import CommandStatus
+from .exceptions import DepotFinityCommandUncertainError, DepotFinityResponseError
 from .parsing import (
     dict_items,
     expect_dict,
@@ -92,10 +93,8 @@ class Connectivity:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Connectivity:
         """Parse one ``ChargerConnectivityStatus`` item."""
-        return cls(
-            timestamp=parse_datetime(pick(data, "time", "timeStamp", "timestamp")),
-            connected=parse_bool(data.get("value")),
-        )
+        timestamp, value = _timed_value(data)
+        return cls(timestamp=timestamp, connected=parse_bool(value))
 
     @classmethod
     def latest(cls, body: object) -> Connectivity:
@@ -104,6 +103,11 @@ class Connectivity:
         if not records:
             raise DepotFinityResponseError("Connectivity status list has no record")
         return _newest(records)
+
+
+def _timed_value(data: Mapping[str, Any]) -> tuple[datetime | None, object]:
+    """Return the timestamp and raw ``value`` of a connectivity or time-series item."""
+    return parse_datetime(pick(data, "timeStamp", "time", "timestamp")), data.get("value")
 
 
 def _newest[T: (StatusRecord, Connectivity)](records: list[T]) -> T:
@@ -171,10 +175,8 @@ class TimeSeriesPoint:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TimeSeriesPoint:
         """Parse one ``TimeSeriesData`` item."""
-        return cls(
-            timestamp=parse_datetime(pick(data, "timeStamp", "timestamp", "time")),
-            value=parse_value(data.get("value")),
-        )
+        timestamp, value = _timed_value(data)
+        return cls(timestamp=timestamp, value=parse_value(value))
 
     @classmethod
     def list_from(cls, body: object) -> list[TimeSeriesPoint]:
@@ -209,6 +211,28 @@ class CommandResult:
             status=opt_str(pick(inner, "status")) or opt_str(data.get("status")),
             message=opt_str(pick(inner, "message")) or opt_str(data.get("message")),
         )
+
+    @classmethod
+    def from_answer(cls, body: object, command_type: str, *, needs_status: bool) -> CommandResult:
+        """Parse the 2xx answer to a command (``None`` = an empty 202/204: accepted).
+
+        An answer of the wrong shape (not an object, or no status where one is
+        ``needs_status``) raises :class:`DepotFinityCommandUncertainError`: the command may
+        or may not have reached the charger. Without ``needs_status`` (the ``Success`` body
+        of force termination) a missing status means accepted.
+        """
+        if body is None:
+            return cls(command_type, CommandStatus.ACCEPTED, None)
+        result = (
+            cls.from_dict(body, command_type=command_type) if isinstance(body, Mapping) else None
+        )
+        if result is None or (result.status is None and needs_status):
+            raise DepotFinityCommandUncertainError(
+                f"Unexpected answer to {command_type}: it may or may not have reached the charger"
+            )
+        if result.status is None:
+            return cls(result.command_type, CommandStatus.ACCEPTED, result.message)
+        return result
 
 
 @dataclass(frozen=True, slots=True)
