@@ -30,27 +30,52 @@ async def test_rate_limited_backs_off_as_told(
     mock_config_entry: MockConfigEntry,
     issue_registry: ir.IssueRegistry,
 ) -> None:
-    """A 429 waits for Retry-After; a streak raises a repair issue that clears itself."""
+    """One 429 keeps the values and waits for Retry-After; a streak raises a repair issue."""
     coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
+    before = hass.states.get(STATUS).state
     simulator.sim.faults.queue("429", count=3, retry_after=30)
     coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), 0)
 
     await tick(hass, freezer, 4)
-    assert not coordinator.last_update_success
-    assert isinstance(coordinator.last_exception, UpdateFailed)
-    assert coordinator.last_exception.retry_after == pytest.approx(30, abs=1)
-    assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
+    # A passing failure: the last values stay, and the next poll waits as told.
+    assert coordinator.last_update_success
+    assert hass.states.get(STATUS).state == before
+    assert coordinator.update_interval is not None
+    assert coordinator.update_interval.total_seconds() == pytest.approx(30, abs=1)
+    requests = simulator.sim.stats.total_requests
 
     for _ in range(2):
         await tick(hass, freezer, 31)
+    # One request per Retry-After, not one per tick.
+    assert simulator.sim.stats.total_requests == requests + 2
     issue_id = f"{mock_config_entry.entry_id}_rate_limited"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    assert hass.states.get(STATUS).state == before
 
     await tick(hass, freezer, 31)
     assert coordinator.last_update_success
     assert hass.states.get(STATUS).state != STATE_UNAVAILABLE
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_rate_limited_past_the_grace_turns_unavailable(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """429s that go on past the grace period make the entities unavailable, with the wait."""
+    coordinator = await setup_integration(hass, mock_config_entry)
+    await poll_until_idle(hass, freezer, coordinator)
+    simulator.sim.faults.queue("429", count=10, retry_after=50)
+    coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), 0)
+    for _ in range(4):
+        await tick(hass, freezer, 51)
+    assert not coordinator.last_update_success
+    assert isinstance(coordinator.last_exception, UpdateFailed)
+    assert coordinator.last_exception.retry_after == pytest.approx(50, abs=1)
+    assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
 
 
 async def test_maintenance_keeps_last_data_for_grace(

@@ -6,8 +6,10 @@ from collections import Counter
 
 import pytest
 
+from custom_components.depotfinity.budget import HostScheduler
 from custom_components.depotfinity.scheduler import (
-    HostScheduler,
+    METER_SAMPLE_LAG,
+    ONE_SHOT_RETRY,
     Job,
     JobKind,
     PollPlanner,
@@ -115,6 +117,27 @@ def test_meters_only_while_a_session_runs() -> None:
     planner.set_active("CH-01", 1, active=False)
     assert power not in planner.jobs
     assert planner.period_factor(energy) == 0.0
+    planner.done(energy)
+    assert planner.due_in(energy) == float("inf")
+
+
+def test_last_energy_of_a_session_is_read_late_enough_and_until_it_succeeds() -> None:
+    """The session's final register read waits for the meter's last sample, then retries."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    planner.set_fleet([("CH-01", 1)])
+    energy = Job(JobKind.ENERGY, "CH-01", 1)
+    planner.set_active("CH-01", 1, active=True)
+    planner.done(energy)
+    planner.set_active("CH-01", 1, active=False)
+    # Not before the last sample can exist (samples lag the status by up to a minute).
+    assert planner.due_in(energy) == METER_SAMPLE_LAG
+    clock.now += METER_SAMPLE_LAG
+    # The read fails (a 503): it is tried again, not forgotten.
+    planner.done(energy, ok=False)
+    assert planner.due_in(energy) == ONE_SHOT_RETRY
+    planner.done(energy, ok=False)
+    assert planner.due_in(energy) == ONE_SHOT_RETRY
     planner.done(energy)
     assert planner.due_in(energy) == float("inf")
 

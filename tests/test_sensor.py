@@ -7,6 +7,7 @@ from unittest.mock import patch
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
@@ -85,5 +86,5 @@ async def test_energy_follows_a_session_and_never_goes_back(
     connector = coordinator.data.connector("CH-02", 2)
     assert connector is not None
     assert connector.energy_wh is not None
-    assert not connector.update_energy(connector.energy_wh - 5000)
+    assert not connector.energy.update(connector.energy_wh - 5000, dt_util.utcnow())
     assert connector.energy_wh == pytest.approx(during * 1000)

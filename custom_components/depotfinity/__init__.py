@@ -8,15 +8,16 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
+from .budget import HostScheduler
 from .commands import DepotFinityCommands
 from .connection import api_host, create_client
 from .const import DOMAIN, PLATFORMS
 from .coordinator import DepotFinityCoordinator
+from .data import DepotData
 from .devices import async_register_devices, configured_devices, device_identifier, hub_identifier
 from .entity import signal_devices_changed
 from .repairs import async_clear_all
 from .runtime import DepotFinityConfigEntry, DepotFinityRuntimeData
-from .scheduler import HostScheduler
 from .services import async_setup_services
 
 __all__ = ["create_client"]
@@ -26,6 +27,10 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 # One request scheduler per API host, shared by every entry of this instance;
 # it owns the host's request limiter. Pruned when the host's last entry unloads.
 HOST_SCHEDULERS: HassKey[dict[str, HostScheduler]] = HassKey(f"{DOMAIN}_schedulers")
+# What each entry knows of its depot lives with the entry, not with one load of
+# it: a reload keeps the values (and what a write finishing during the reload
+# stored), until the entry is removed.
+DEPOT_STATES: HassKey[dict[str, DepotData]] = HassKey(f"{DOMAIN}_depots")
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -40,7 +45,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: DepotFinityConfigEntry) 
     schedulers = hass.data.setdefault(HOST_SCHEDULERS, {})
     scheduler = schedulers.setdefault(host, HostScheduler())
     client = create_client(hass, entry.data, scheduler.limiter)
-    coordinator = DepotFinityCoordinator(hass, entry, client, scheduler)
+    depot = hass.data.setdefault(DEPOT_STATES, {}).setdefault(entry.entry_id, DepotData())
+    coordinator = DepotFinityCoordinator(hass, entry, client, scheduler, depot)
 
     def leave_scheduler() -> None:
         coordinator.shutdown_scheduling()
@@ -80,8 +86,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: DepotFinityConfigEntry)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DepotFinityConfigEntry) -> None:
-    """Remove the entry's repair issues with it."""
+    """Remove the entry's repair issues and what it knew of its depot with it."""
     async_clear_all(hass, entry)
+    hass.data.get(DEPOT_STATES, {}).pop(entry.entry_id, None)
 
 
 async def async_remove_config_entry_device(

@@ -11,6 +11,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .api import ApiGroup
 from .commands import DepotFinityCommands
 from .entity import ChargerEntity, async_setup_device_entities
 from .runtime import DepotFinityConfigEntry
@@ -23,6 +24,8 @@ class ChargerButtonDescription(ButtonEntityDescription):
     """A charger button and the command it sends."""
 
     press_fn: Callable[[DepotFinityCommands, str], Awaitable[Any]]
+    # A write: available whatever the state of the read APIs.
+    api: ApiGroup | None = None
 
 
 CHARGER_BUTTONS: tuple[ChargerButtonDescription, ...] = (

@@ -28,7 +28,6 @@ from homeassistant.util import dt as dt_util
 from .api import (
     CommandResult,
     DepotFinityClient,
-    DepotFinityConnectionError,
     PowerLimitWindow,
     PriceBlock,
     Priority,
@@ -40,7 +39,7 @@ from .api import (
 from .const import COMMAND_DEDUPE_WINDOW, CONF_ID_TAG, DOMAIN, LOGGER, POWER_LIMIT_DURATION
 from .coordinator import DepotFinityCoordinator
 from .data import PowerLimit
-from .errors import translate_errors
+from .errors import UNCERTAIN_ERRORS, translate_errors
 
 # A write's key: (what it does, what it is about).
 type WriteKey = tuple[tuple[Hashable, ...], tuple[Hashable, ...]]
@@ -119,20 +118,30 @@ class DepotFinityCommands:
             for other in [k for k in self._recent if k[1] == key[1]]:
                 del self._recent[other]
             task = self.coordinator.hass.async_create_background_task(
-                self._execute(target, call, follow_up), f"{DOMAIN} write {key[0]}"
+                self._write(key, target, call, follow_up), f"{DOMAIN} write {key[0]}"
             )
-            self._in_flight[key] = task
-            task.add_done_callback(lambda done: self._settled(key, done))
+            if task.done():  # it ran to its end at once (refused before sending)
+                self._recent[key] = (time.monotonic(), task)
+            else:
+                self._in_flight[key] = task
+            # Retrieved even when every caller was cancelled (they re-raise it).
+            task.add_done_callback(lambda done: done.cancelled() or done.exception())
         result: T = await asyncio.shield(task)
         return result
 
-    def _settled(self, key: WriteKey, task: asyncio.Task[Any]) -> None:
-        """Keep a finished write's outcome for the de-duplication window."""
-        if self._in_flight.get(key) is task:
-            del self._in_flight[key]
-        if not task.cancelled():
-            task.exception()  # retrieved: every caller re-raises it
-            self._recent[key] = (time.monotonic(), task)
+    async def _write[T](
+        self,
+        key: WriteKey,
+        target: str,
+        call: Callable[[], Awaitable[T]],
+        follow_up: tuple[str, int | None] | None,
+    ) -> T:
+        """Run a write; when it ends, keep its outcome for the de-duplication window."""
+        try:
+            return await self._execute(target, call, follow_up)
+        finally:
+            if (task := self._in_flight.pop(key, None)) is not None:
+                self._recent[key] = (time.monotonic(), task)
 
     async def _execute[T](
         self,
@@ -144,7 +153,7 @@ class DepotFinityCommands:
             with self._errors(target):
                 result = await call()
         except HomeAssistantError as err:
-            if follow_up is not None and isinstance(err.__cause__, DepotFinityConnectionError):
+            if follow_up is not None and isinstance(err.__cause__, UNCERTAIN_ERRORS):
                 # The command may have run: re-read what it would have changed.
                 self.coordinator.follow_up(*follow_up)
             raise

@@ -20,14 +20,18 @@ from .api import (
     ApiGroup,
     DepotFinityAuthenticationError,
     DepotFinityClient,
+    DepotFinityConnectionError,
     DepotFinityError,
     DepotFinityNotFoundError,
     DepotFinityPackageError,
     DepotFinityRateLimitError,
+    DepotFinityResponseError,
+    DepotFinityServerError,
     DepotFinityUnavailableError,
     Priority,
     Reservation,
 )
+from .budget import HostScheduler
 from .const import (
     CONF_BUDGET_SHARE,
     CONF_CHARGER_ID,
@@ -44,10 +48,19 @@ from .data import ChargerData, ConnectorData, DepotData, GroupData
 from .errors import error_translation
 from .health import ServiceHealth
 from .polls import Poller
-from .scheduler import JOB_API, HostScheduler, Job, JobKind, PollPlanner
+from .scheduler import JOB_API, Job, JobKind, PollPlanner
 
 # Shortest gap between two ticks (the limiter keeps the budget in any case).
 MIN_TICK = 1.0
+# Failures that pass by themselves: the last data stays shown for a while.
+TRANSIENT_ERRORS = (
+    DepotFinityUnavailableError,
+    DepotFinityRateLimitError,
+    DepotFinityConnectionError,
+    DepotFinityServerError,
+)
+# Jobs whose unreadable answer makes their charger's or connector's status unavailable.
+STATUS_SOURCES = frozenset({JobKind.CONNECTOR_STATUS, JobKind.CHARGER_STATUS, JobKind.CONNECTIVITY})
 # How often a switched-off feature (API package not subscribed) is tried again.
 PACKAGE_PROBE_DELAY = 6 * 3600.0
 
@@ -63,8 +76,9 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         entry: ConfigEntry,
         client: DepotFinityClient,
         scheduler: HostScheduler,
+        data: DepotData,
     ) -> None:
-        """Set up the coordinator for one entry."""
+        """Set up the coordinator for one entry; ``data`` is what the entry knows so far."""
         super().__init__(
             hass,
             LOGGER,
@@ -76,7 +90,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self.scheduler = scheduler
         self.planner = PollPlanner(clock=lambda: dt_util.utcnow().timestamp())
         self.health = ServiceHealth(hass, entry)
-        self.data = DepotData()
+        self.data = data
         self.poller = Poller(client, self.data, self.planner, self.health.disabled_apis)
         self._next_tick = 0.0
         self.sync_configuration()
@@ -141,20 +155,33 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             if self._budget_spent():
                 LOGGER.debug("No request slot free for a poll; skipping this tick")
             elif (job := self.planner.pop_due()) is not None:
+                ok = False
                 try:
                     await self._run(job)
+                    ok = True
                 finally:
-                    self.planner.done(job)
+                    self.planner.done(job, ok=ok)
                 self.health.succeeded(was_failing=not self.last_update_success)
         except DepotFinityError as err:
-            if isinstance(err, DepotFinityUnavailableError) and self._outage_grace():
+            if isinstance(err, DepotFinityRateLimitError):
+                self.health.rate_limited()
+            if isinstance(err, TRANSIENT_ERRORS) and self._outage_grace():
+                # Keep the last data; the next poll waits as long as the service said,
+                # but not past the grace period (then the entities turn unavailable).
+                wait = getattr(err, "retry_after", None)
+                self._pace(at_least=None if wait is None else min(wait, self.health.grace_left()))
                 return self.data
             self._raise_failed(err)
         self._pace()
         return self.data
 
     def _outage_grace(self) -> bool:
-        """Whether the last data stays shown during an outage (after a first refresh)."""
+        """Whether the last data stays shown through a passing failure (after a first refresh).
+
+        One failed poll (a maintenance window, a 429, a timeout, a lost connection)
+        must not turn every entity unavailable at once: the last data stays for
+        ``MAINTENANCE_GRACE`` before they do.
+        """
         loaded = self.config_entry.state is ConfigEntryState.LOADED
         return self.health.outage_grace(has_data=loaded)
 
@@ -166,8 +193,6 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="authentication_failed"
             ) from err
-        if isinstance(err, DepotFinityRateLimitError):
-            self.health.rate_limited()
         key, placeholders = error_translation(err)
         raise UpdateFailed(
             translation_domain=DOMAIN,
@@ -176,7 +201,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             retry_after=getattr(err, "retry_after", None),
         ) from err
 
-    def _pace(self) -> None:
+    def _pace(self, at_least: float | None = None) -> None:
         """Set the next tick on a fixed-rate schedule.
 
         Home Assistant counts an update interval from the end of a refresh, so
@@ -188,6 +213,8 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         target = self._next_tick + spacing
         if target < now or target > now + spacing:
             target = now + spacing  # first tick, or fell behind by more than a tick
+        if at_least is not None:
+            target = max(target, now + at_least)
         self._next_tick = target
         self.update_interval = timedelta(seconds=max(target - now, MIN_TICK))
 
@@ -212,10 +239,35 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
                     LOGGER.warning("Charger %s is not known to DepotFinity", job.charger_id)
                 charger.missing = True
             return
+        except DepotFinityResponseError as err:
+            # An answer that cannot be read affects what it was about, not the depot.
+            self._note_answer(job, readable=False, err=err)
+            return
         if job.kind is JobKind.PROBE:
             self._switch_on(ApiGroup(job.charger_id))
         elif (charger := self.data.chargers.get(job.charger_id)) is not None:
             charger.missing = False
+            self._note_answer(job, readable=True)
+
+    def _note_answer(
+        self, job: Job, *, readable: bool, err: DepotFinityResponseError | None = None
+    ) -> None:
+        """Mark a charger's or connector's status readable or not (logged once)."""
+        charger = self.data.chargers.get(job.charger_id)
+        if charger is None or job.kind not in STATUS_SOURCES:
+            if err is not None:
+                LOGGER.debug("Unreadable answer to %s: %s", job, err)
+            return
+        item: ChargerData | ConnectorData | None = charger
+        if job.kind is JobKind.CONNECTOR_STATUS:
+            item = charger.connectors.get(job.connector_id)
+        if item is None or item.unreadable != readable:
+            return
+        item.unreadable = not readable
+        if err is not None:
+            LOGGER.warning("DepotFinity sent an answer about %s that cannot be read: %s", job, err)
+        else:
+            LOGGER.info("DepotFinity answers about %s can be read again", job)
 
     # Packages (features) ---------------------------------------------------------
 

@@ -27,6 +27,67 @@ ACTIVE_STATUSES = frozenset(
 NO_ERROR = "NoError"
 
 
+# The most power one connector can deliver (megawatt charging), W: a register that
+# rises faster than this is a glitch.
+MAX_CONNECTOR_POWER_W = 1_000_000
+# Slack for the time between a sample and its read, Wh.
+ENERGY_SLACK_WH = 1_000.0
+# Readings in a row that agree with each other but not with the register: the
+# meter was reset or replaced, and the newest is taken.
+GLITCH_CONFIRMATIONS = 3
+
+
+@dataclass(slots=True)
+class EnergyRegister:
+    """A connector's lifetime energy register, with glitches filtered out.
+
+    The rule: a reading is taken when it is not lower than the last one taken,
+    and not higher than it by more than the connector could have delivered at
+    ``MAX_CONNECTOR_POWER_W`` since then (plus ``ENERGY_SLACK_WH``). Any other
+    reading is a glitch (a meter reading 0 for a moment, one absurd sample) and
+    is dropped, so the Energy dashboard never sees a fake reset or a fake jump.
+    When ``GLITCH_CONFIRMATIONS`` dropped readings in a row agree with each
+    other, the meter was really reset or replaced: the newest is taken.
+    """
+
+    value_wh: float | None = None
+    read_at: datetime | None = None
+    rejected: int = 0
+    suspects: list[tuple[float, datetime]] = field(default_factory=list)
+
+    @staticmethod
+    def _plausible(before: float, since: datetime, value: float, at: datetime) -> bool:
+        hours = max((at - since).total_seconds(), 0.0) / 3600
+        return 0 <= value - before <= MAX_CONNECTOR_POWER_W * hours + ENERGY_SLACK_WH
+
+    def update(self, value: float, at: datetime) -> bool:
+        """Take a reading made at ``at``; return whether it was taken."""
+        if (
+            self.value_wh is None
+            or self.read_at is None
+            or self._plausible(self.value_wh, self.read_at, value, at)
+        ):
+            self._take(value, at)
+            return True
+        self.rejected += 1
+        if self.suspects and not self._plausible(*self.suspects[-1], value, at):
+            self.suspects.clear()
+        self.suspects.append((value, at))
+        if len(self.suspects) >= GLITCH_CONFIRMATIONS:
+            self._take(value, at)
+            return True
+        return False
+
+    def restore(self, value: float, at: datetime) -> None:
+        """Start from the value shown before a restart, unless one was read since."""
+        if self.value_wh is None:
+            self._take(value, at)
+
+    def _take(self, value: float, at: datetime) -> None:
+        self.value_wh, self.read_at = value, at
+        self.suspects.clear()
+
+
 @dataclass(slots=True)
 class ConnectorData:
     """State of one connector."""
@@ -35,9 +96,10 @@ class ConnectorData:
     connector_id: int
     status: StatusRecord | None = None
     status_fetched_at: datetime | None = None
+    # The last status answer could not be read (its entities are unavailable).
+    unreadable: bool = False
     power_w: float | None = None
-    energy_wh: float | None = None
-    energy_rejected: int = 0
+    energy: EnergyRegister = field(default_factory=EnergyRegister)
     soc: float | None = None
     active_session: Transaction | None = None
     last_session: Transaction | None = None
@@ -96,18 +158,10 @@ class ConnectorData:
             return self.is_active
         return False
 
-    def update_energy(self, value: float) -> bool:
-        """Take a new lifetime-register reading; refuse one that goes backwards.
-
-        The register only rises. A lower value is a glitch (a meter that reads 0
-        for a moment, an out-of-order sample) and is dropped, so the Energy
-        dashboard never sees a fake reset.
-        """
-        if self.energy_wh is not None and value < self.energy_wh:
-            self.energy_rejected += 1
-            return False
-        self.energy_wh = value
-        return True
+    @property
+    def energy_wh(self) -> float | None:
+        """The lifetime energy register (Wh), glitches filtered out."""
+        return self.energy.value_wh
 
 
 @dataclass(slots=True)
@@ -120,6 +174,8 @@ class ChargerData:
     availability: StatusRecord | None = None
     connectivity: Connectivity | None = None
     missing: bool = False
+    # The last availability or connectivity answer could not be read.
+    unreadable: bool = False
     # Optional charger-level readings ("Measurand" or "Measurand:phase") -> value
     meters: dict[str, float] = field(default_factory=dict)
 

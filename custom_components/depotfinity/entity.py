@@ -17,6 +17,7 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .api import ApiGroup
 from .commands import DepotFinityCommands
 from .const import DOMAIN, HUB_IDENTIFIER
 from .coordinator import DepotFinityCoordinator
@@ -57,6 +58,16 @@ class DepotFinityEntity(CoordinatorEntity[DepotFinityCoordinator]):
         self._attr_device_info = device_info
 
     @property
+    def available(self) -> bool:
+        """Unavailable while polls fail, or while the API it reads is switched off.
+
+        Without its API (not in the subscribed package, or refusing access) an
+        entity would show an old value as if it were current.
+        """
+        api = getattr(self.entity_description, "api", ApiGroup.CHARGER_STATUS)
+        return super().available and api not in self.coordinator.health.disabled_apis
+
+    @property
     def commands(self) -> DepotFinityCommands:
         """The entry's command sender: every write goes through it."""
         entry: DepotFinityConfigEntry = self.coordinator.config_entry
@@ -69,7 +80,9 @@ class DepotEntity(DepotFinityEntity):
     def __init__(self, coordinator: DepotFinityCoordinator, description: EntityDescription) -> None:
         """Attach to the depot device."""
         identifiers = {hub_identifier(coordinator.config_entry)}
-        super().__init__(coordinator, description, DeviceInfo(identifiers=identifiers), HUB_IDENTIFIER)
+        super().__init__(
+            coordinator, description, DeviceInfo(identifiers=identifiers), HUB_IDENTIFIER
+        )
 
 
 class ChargerEntity(DepotFinityEntity):
@@ -101,7 +114,18 @@ class ChargerEntity(DepotFinityEntity):
     def available(self) -> bool:
         """Unavailable while polls fail, or when the service no longer knows the charger."""
         charger = self.charger
-        return super().available and charger is not None and not charger.missing
+        return (
+            super().available
+            and charger is not None
+            and not charger.missing
+            and not self._unreadable
+        )
+
+    @property
+    def _unreadable(self) -> bool:
+        """Whether the last answer about what this entity shows could not be read."""
+        charger = self.charger
+        return charger is not None and charger.unreadable
 
 
 class ConnectorEntity(ChargerEntity):
@@ -139,9 +163,10 @@ class ConnectorEntity(ChargerEntity):
         return self.coordinator.data.connector(self.charger_id, self.connector_id)
 
     @property
-    def available(self) -> bool:
-        """Unavailable while polls fail or the charger is unknown to the service."""
-        return super().available and self.connector is not None
+    def _unreadable(self) -> bool:
+        """A connector depends on its own status answer, not on the charger's."""
+        connector = self.connector
+        return connector is None or connector.unreadable
 
 
 class GroupEntity(DepotFinityEntity):

@@ -16,6 +16,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from .api import (
     DepotFinityAuthenticationError,
     DepotFinityCommandRejectedError,
+    DepotFinityCommandUncertainError,
     DepotFinityConflictError,
     DepotFinityConnectionError,
     DepotFinityError,
@@ -26,6 +27,9 @@ from .api import (
     DepotFinityValidationError,
 )
 from .const import DOMAIN
+
+# Errors after which a write may or may not have reached the charger.
+UNCERTAIN_ERRORS = (DepotFinityConnectionError, DepotFinityCommandUncertainError)
 
 
 def retry_seconds(value: float | None) -> str:
@@ -88,8 +92,9 @@ def translate_errors(
             translation_domain=DOMAIN, translation_key="authentication_failed"
         ) from err
     except DepotFinityError as err:
-        if write and isinstance(err, DepotFinityConnectionError):
-            # The answer was lost: the command may or may not have run.
+        if write and isinstance(err, UNCERTAIN_ERRORS):
+            # The answer was lost or cannot be read: the command may or may not have
+            # run. Never "unexpected error", which would invite a second command.
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="command_uncertain",

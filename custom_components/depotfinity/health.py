@@ -58,7 +58,7 @@ class ServiceHealth:
     # Outages and rate limits -----------------------------------------------------
 
     def outage_grace(self, *, has_data: bool) -> bool:
-        """During an outage, whether the last data may still be shown.
+        """During a failure that passes by itself, whether the last data may still be shown.
 
         A maintenance window lasts about 90 s (documented): the last data stays
         for ``MAINTENANCE_GRACE`` before the entities turn unavailable.
@@ -67,8 +67,15 @@ class ServiceHealth:
         if self._outage_since is None:
             self._outage_since = now
             if has_data:
-                LOGGER.info("DepotFinity is unavailable (maintenance?); keeping the last data")
+                LOGGER.info("DepotFinity does not answer for now; keeping the last data")
         return has_data and now - self._outage_since < MAINTENANCE_GRACE
+
+    def grace_left(self) -> float:
+        """Seconds until the grace of the current failure ends (0 without one)."""
+        if self._outage_since is None:
+            return 0.0
+        left = MAINTENANCE_GRACE - (dt_util.utcnow() - self._outage_since)
+        return max(left.total_seconds(), 0.0)
 
     def rate_limited(self) -> None:
         """Count rate-limited polls; raise a repair issue when it goes on."""

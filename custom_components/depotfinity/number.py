@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
+from .api import ApiGroup
 from .commands import DepotFinityCommands
 from .const import MAX_POWER_LIMIT_KW
 from .data import GroupData, PowerLimit
@@ -35,6 +36,8 @@ class GroupNumberDescription(NumberEntityDescription):
 
     value_fn: Callable[[GroupData, datetime], PowerLimit | None]
     set_fn: Callable[[DepotFinityCommands, str, float], Awaitable[Any]]
+    # Shows what Home Assistant set: no read API behind it.
+    api: ApiGroup | None = None
 
 
 GROUP_NUMBERS: tuple[GroupNumberDescription, ...] = (

@@ -6,6 +6,7 @@ module sends the job's request and keeps the answer in the depot state.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from homeassistant.util import dt as dt_util
@@ -17,19 +18,19 @@ from .api import (
     Measurand,
     Reservation,
     TimeSeriesPoint,
+    Transaction,
 )
 from .const import DISCOVERY_WINDOW, LOGGER
 from .data import DepotData
-from .scheduler import Job, JobKind, PollPlanner
+from .scheduler import METER_SAMPLE_LAG, Job, JobKind, PollPlanner
 
-# [INFERRED] How long a meter sample may lag the connector status (the simulator
-# samples once a minute).
-METER_SAMPLE_LAG = 60.0
 # Overlap of two fleet-wide transactions queries, so no session slips between.
 TRANSACTIONS_OVERLAP = timedelta(minutes=2)
 # Window of time-series samples asked for; the newest sample wins.
 TIME_SERIES_WINDOW = timedelta(minutes=15)
 ENERGY_FIRST_WINDOW = timedelta(days=1)
+# Transactions asked for per page.
+TRANSACTIONS_PAGE = 100
 
 
 def _newest_number(points: list[TimeSeriesPoint]) -> float | None:
@@ -150,9 +151,9 @@ class Poller:
             return
         if job.kind is JobKind.POWER:
             connector.power_w = newest if connector.is_active else 0.0
-        elif not connector.update_energy(newest):
+        elif not connector.energy.update(newest, dt_util.utcnow()):
             LOGGER.debug(
-                "Ignored an energy reading that went backwards on %s/%s",
+                "Ignored an implausible energy reading on %s/%s",
                 job.charger_id,
                 job.connector_id,
             )
@@ -162,12 +163,32 @@ class Poller:
         now = dt_util.utcnow()
         since = self.data.last_transactions_query
         if first or since is None:
-            start, filter_by = now - DISCOVERY_WINDOW, "StartAt"
+            # The newest page is enough to know each connector's last session.
+            transactions: Iterable[Transaction] = await self.client.get_transactions(
+                start=now - DISCOVERY_WINDOW,
+                end=now,
+                filter_by="StartAt",
+                order_by="StartAt",
+                order="desc",
+                limit=TRANSACTIONS_PAGE,
+            )
         else:
-            start, filter_by = since - TRANSACTIONS_OVERLAP, "Overlapping"
-        transactions = await self.client.get_transactions(
-            start=start, end=now, filter_by=filter_by, order_by="StartAt", order="desc", limit=100
-        )
+            # Every page of the window, so a long outage on a big fleet skips no session.
+            pages = await self.client.get_all_transactions(
+                start=since - TRANSACTIONS_OVERLAP,
+                end=now,
+                filter_by="Overlapping",
+                order_by="StartAt",
+                order="desc",
+                page_size=TRANSACTIONS_PAGE,
+            )
+            if not pages.complete:
+                LOGGER.warning(
+                    "More sessions than %s pages since %s; the oldest may be missed",
+                    pages.pages,
+                    since.isoformat(),
+                )
+            transactions = pages.items
         self.data.last_transactions_query = now
         for transaction in sorted(transactions, key=lambda t: t.start_at or now):
             if transaction.charger_id is None or transaction.connector_id is None:

@@ -2,7 +2,7 @@
 
 The service allows 100 requests per 5 minutes per client IP. Every config
 entry that talks to the same API host shares that budget, so one
-:class:`HostScheduler` per host hands each entry's coordinator its pace, and a
+host scheduler (``budget.py``) hands each entry's coordinator its pace, and a
 :class:`PollPlanner` per entry decides which request is due next.
 
 The planner knows nothing about Home Assistant: it works on plain job keys
@@ -27,8 +27,7 @@ from enum import StrEnum
 import heapq
 import itertools
 
-from .api import ApiGroup, RequestLimiter
-from .const import COMMAND_RESERVE, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW
+from .api import ApiGroup
 
 # Requests kept unused below the poll budget, so clock skew between us and the
 # service never turns into a 429.
@@ -36,6 +35,11 @@ POLL_MARGIN = 2
 TRANSACTIONS_MIN_PERIOD = 60.0
 MIN_STATUS_PERIOD = 10.0
 FOLLOW_UP_DELAYS = (3.0, 10.0)
+# [INFERRED] How long a meter sample may lag the connector status (the simulator
+# samples once a minute).
+METER_SAMPLE_LAG = 60.0
+# A failed one-shot read is tried again after this long.
+ONE_SHOT_RETRY = 30.0
 # Ticks of credit other jobs may save up while none of them is due.
 MAX_OTHER_CREDIT = 2.0
 
@@ -160,9 +164,10 @@ class PollPlanner:
         elif not active and power in self._active:
             self._active.difference_update((power, energy))
             self._jobs.pop(power, None)
-            # Read the register once more so the session's last energy is kept.
+            # Read the register once more so the session's last energy is kept,
+            # once the meter's final sample can exist (samples lag the status).
             self._jobs[energy].period_factor = 0.0
-            self.mark_due(energy, 0.0)
+            self.reschedule(energy, METER_SAMPLE_LAG)
 
     def set_wanted(self, job: Job, wanted: bool) -> None:
         """Poll an optional reading (an enabled diagnostic entity) or stop it."""
@@ -268,13 +273,18 @@ class PollPlanner:
         status = sum(1 for job in self._jobs if job.kind in STATUS_KINDS)
         return min(status / total, 1.0)
 
-    def done(self, job: Job) -> None:
-        """Reschedule a job after it ran (whatever the outcome)."""
+    def done(self, job: Job, *, ok: bool = True) -> None:
+        """Reschedule a job after it ran; ``ok`` is False when its request failed."""
         schedule = self._jobs.get(job)
         if schedule is None:
             return
         if job.kind is JobKind.TRANSACTIONS:
             period = max(self._status_period, TRANSACTIONS_MIN_PERIOD)
+        elif schedule.period_factor <= 0 and not ok:
+            # A failed one-shot read (the last energy of a session) is tried again
+            # until it succeeds.
+            self.reschedule(job, ONE_SHOT_RETRY)
+            return
         elif schedule.period_factor <= 0:
             # One-shot jobs (probes, an idle connector's energy) wait for a hint.
             if job.kind is JobKind.PROBE:
@@ -338,62 +348,3 @@ class PollPlanner:
                 continue
             return job
         return None
-
-
-class HostScheduler:
-    """Shares one API host's request budget among the entries that use it.
-
-    It owns the host's request limiter, which every entry's client uses, so the
-    budget is counted once per host whatever the number of entries.
-    """
-
-    def __init__(
-        self,
-        requests: int = RATE_LIMIT_REQUESTS,
-        window: float = RATE_LIMIT_WINDOW,
-        reserve: int = COMMAND_RESERVE,
-    ) -> None:
-        """Initialise with the service's budget."""
-        self.limiter = RequestLimiter(requests, window, reserve)
-        self._full_rate = (requests - reserve - POLL_MARGIN) / window
-        self._planners: dict[str, PollPlanner] = {}
-        self._shares: dict[str, int] = {}
-
-    @property
-    def poll_rate(self) -> float:
-        """Polls per second all entries together may send."""
-        share = min(self._shares.values(), default=100)
-        return self._full_rate * share / 100
-
-    def register(self, key: str, planner: PollPlanner, share: int = 100) -> None:
-        """Add an entry's planner; ``share`` is the percentage of the budget it may use."""
-        self._planners[key] = planner
-        self._shares[key] = max(1, min(share, 100))
-        self.rebalance()
-
-    def unregister(self, key: str) -> None:
-        """Remove an entry's planner."""
-        self._planners.pop(key, None)
-        self._shares.pop(key, None)
-        self.rebalance()
-
-    @property
-    def empty(self) -> bool:
-        """Whether no entry uses this host any more."""
-        return not self._planners
-
-    def rebalance(self) -> None:
-        """Give every planner the same status period, fitted to the total cost."""
-        # The transactions share depends on T; two passes settle it.
-        for _ in range(2):
-            total = sum(planner.sweep_cost for planner in self._planners.values())
-            period = total / self.poll_rate if total else MIN_STATUS_PERIOD
-            for planner in self._planners.values():
-                planner.set_status_period(period)
-
-    def tick_interval(self, key: str) -> float:
-        """Seconds between two requests of one entry, by its share of the cost."""
-        planner = self._planners[key]
-        total = sum(p.sweep_cost for p in self._planners.values())
-        share = planner.sweep_cost / total if total else 1.0
-        return 1.0 / (self.poll_rate * share) if share else planner.status_period

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from homeassistant.components.sensor import (
+    RestoreSensor,
     SensorDeviceClass,
     SensorEntity,
-    SensorEntityDescription,
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .api import Reservation
+from .api import ApiGroup, Reservation
 from .coordinator import DepotFinityCoordinator
+from .data import ConnectorData
 from .entity import ChargerEntity, ConnectorEntity, DepotEntity, async_setup_device_entities
 from .runtime import DepotFinityConfigEntry
 from .sensor_descriptions import (
@@ -31,12 +31,19 @@ from .sensor_descriptions import (
 
 PARALLEL_UPDATES = 0
 
-NEXT_RESERVATION = SensorEntityDescription(
+
+def _next_reservation(connector: ConnectorData) -> Reservation | None:
+    return connector.next_reservation(dt_util.utcnow())
+
+
+NEXT_RESERVATION = ConnectorSensorDescription(
     key="next_reservation",
     translation_key="next_reservation",
     device_class=SensorDeviceClass.TIMESTAMP,
     # Each connector's reservations cost a request per read: read only while enabled.
     entity_registry_enabled_default=False,
+    value_fn=lambda c: None if (r := _next_reservation(c)) is None else r.start,
+    api=ApiGroup.RESERVATIONS,
 )
 
 
@@ -100,10 +107,23 @@ class ChargerSensor(ChargerEntity, SensorEntity):
         return None if charger is None else self.entity_description.value_fn(charger)
 
 
-class ConnectorSensor(ConnectorEntity, SensorEntity):
+class ConnectorSensor(ConnectorEntity, RestoreSensor):
     """A connector sensor."""
 
     entity_description: ConnectorSensorDescription
+
+    async def async_added_to_hass(self) -> None:
+        """Take back the value shown before a restart where the description asks for it."""
+        await super().async_added_to_hass()
+        restore = self.entity_description.restore_fn
+        connector = self.connector
+        if restore is None or connector is None:
+            return
+        last = await self.async_get_last_sensor_data()
+        state = await self.async_get_last_state()
+        if last is None or state is None or not isinstance(last.native_value, int | float):
+            return
+        restore(connector, float(last.native_value), state.last_updated)
 
     @property
     def native_value(self) -> SensorValue:
@@ -112,7 +132,7 @@ class ConnectorSensor(ConnectorEntity, SensorEntity):
         return None if connector is None else self.entity_description.value_fn(connector)
 
 
-class NextReservationSensor(ConnectorEntity, SensorEntity):
+class NextReservationSensor(ConnectorSensor):
     """Start of a connector's running or next reservation (its RFID tag is never shown).
 
     Reservations are read at a low cadence while the sensor is enabled, at once
@@ -130,20 +150,10 @@ class NextReservationSensor(ConnectorEntity, SensorEntity):
         await super().async_will_remove_from_hass()
 
     @property
-    def _reservation(self) -> Reservation | None:
-        connector = self.connector
-        return None if connector is None else connector.next_reservation(dt_util.utcnow())
-
-    @property
-    def native_value(self) -> datetime | None:
-        """When the running or next reservation starts."""
-        reservation = self._reservation
-        return None if reservation is None else reservation.start
-
-    @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """Its end and id (never the RFID tag)."""
-        reservation = self._reservation
+        connector = self.connector
+        reservation = None if connector is None else _next_reservation(connector)
         if reservation is None:
             return None
         end = None if reservation.end is None else reservation.end.isoformat()

@@ -27,7 +27,7 @@ from homeassistant.const import (
 )
 from homeassistant.helpers.typing import StateType
 
-from .api import ChargePointErrorCode, ChargerAvailability, ConnectorStatus
+from .api import ApiGroup, ChargePointErrorCode, ChargerAvailability, ConnectorStatus
 from .data import ChargerData, ConnectorData, DepotData
 
 type SensorValue = StateType | datetime
@@ -59,6 +59,8 @@ class DepotSensorDescription(SensorEntityDescription):
     """A fleet summary value."""
 
     value_fn: Callable[[DepotData], SensorValue]
+    # The API the value comes from: while it is switched off the entity is unavailable.
+    api: ApiGroup | None = ApiGroup.CHARGER_STATUS
 
 
 def _count(depot: DepotData, test: Callable[[ChargerData], bool]) -> int:
@@ -115,6 +117,7 @@ DEPOT_SENSORS: tuple[DepotSensorDescription, ...] = (
         suggested_unit_of_measurement=UnitOfPower.KILO_WATT,
         suggested_display_precision=1,
         value_fn=_total_power,
+        api=ApiGroup.TIME_SERIES,
     ),
 )
 
@@ -128,6 +131,8 @@ class ChargerSensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[ChargerData], SensorValue]
     meter: str | None = None
+    # The API the value comes from: while it is switched off the entity is unavailable.
+    api: ApiGroup | None = ApiGroup.CHARGER_STATUS
 
 
 def _meter(detail: str) -> Callable[[ChargerData], SensorValue]:
@@ -146,6 +151,7 @@ def _phase_current(phase: str) -> ChargerSensorDescription:
         entity_registry_enabled_default=False,
         meter=detail,
         value_fn=_meter(detail),
+        api=ApiGroup.TIME_SERIES,
     )
 
 
@@ -181,6 +187,7 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
         suggested_unit_of_measurement=UnitOfPower.KILO_WATT,
         suggested_display_precision=1,
         value_fn=lambda c: c.power_w,
+        api=ApiGroup.TIME_SERIES,
     ),
     *(_phase_current(phase) for phase in ("L1", "L2", "L3")),
     ChargerSensorDescription(
@@ -192,6 +199,7 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
         entity_registry_enabled_default=False,
         meter="Voltage:L1-N",
         value_fn=_meter("Voltage:L1-N"),
+        api=ApiGroup.TIME_SERIES,
     ),
     ChargerSensorDescription(
         key="temperature",
@@ -203,6 +211,7 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
         entity_registry_enabled_default=False,
         meter="Temperature",
         value_fn=_meter("Temperature"),
+        api=ApiGroup.TIME_SERIES,
     ),
     ChargerSensorDescription(
         key="power_offered",
@@ -214,6 +223,7 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
         entity_registry_enabled_default=False,
         meter="PowerOffered",
         value_fn=_meter("PowerOffered"),
+        api=ApiGroup.TIME_SERIES,
     ),
 )
 
@@ -226,6 +236,10 @@ class ConnectorSensorDescription(SensorEntityDescription):
     """A connector value."""
 
     value_fn: Callable[[ConnectorData], SensorValue]
+    # Takes back the value shown before a restart (value, when it was shown).
+    restore_fn: Callable[[ConnectorData, float, datetime], None] | None = None
+    # The API the value comes from: while it is switched off the entity is unavailable.
+    api: ApiGroup | None = ApiGroup.CHARGER_STATUS
 
 
 CONNECTOR_SENSORS: tuple[ConnectorSensorDescription, ...] = (
@@ -245,6 +259,7 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorDescription, ...] = (
         suggested_unit_of_measurement=UnitOfPower.KILO_WATT,
         suggested_display_precision=1,
         value_fn=lambda c: c.power_w,
+        api=ApiGroup.TIME_SERIES,
     ),
     ConnectorSensorDescription(
         key="energy",
@@ -255,6 +270,9 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorDescription, ...] = (
         suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
         value_fn=lambda c: c.energy_wh,
+        api=ApiGroup.TIME_SERIES,
+        # The register's guard must survive a restart: never a fake reset.
+        restore_fn=lambda c, value, at: c.energy.restore(value, at),
     ),
     ConnectorSensorDescription(
         key="last_session_energy",
@@ -264,18 +282,21 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorDescription, ...] = (
         suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
         value_fn=lambda c: None if c.last_session is None else c.last_session.energy_delivered,
+        api=ApiGroup.TRANSACTIONS,
     ),
     ConnectorSensorDescription(
         key="last_session_start",
         translation_key="last_session_start",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda c: None if c.last_session is None else c.last_session.start_at,
+        api=ApiGroup.TRANSACTIONS,
     ),
     ConnectorSensorDescription(
         key="last_session_end",
         translation_key="last_session_end",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda c: None if c.last_session is None else c.last_session.end_at,
+        api=ApiGroup.TRANSACTIONS,
     ),
     ConnectorSensorDescription(
         key="last_session_start_soc",
@@ -283,6 +304,7 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorDescription, ...] = (
         device_class=SensorDeviceClass.BATTERY,
         native_unit_of_measurement=PERCENTAGE,
         value_fn=lambda c: None if c.last_session is None else c.last_session.initial_soc,
+        api=ApiGroup.TRANSACTIONS,
     ),
     ConnectorSensorDescription(
         key="last_session_end_soc",
@@ -290,5 +312,6 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorDescription, ...] = (
         device_class=SensorDeviceClass.BATTERY,
         native_unit_of_measurement=PERCENTAGE,
         value_fn=lambda c: None if c.last_session is None else c.last_session.end_soc,
+        api=ApiGroup.TRANSACTIONS,
     ),
 )
