@@ -235,3 +235,30 @@ async def test_power_limit_set_during_a_reload_is_shown(
         assert await reload
     await hass.async_block_till_done()
     assert float(hass.states.get(NUMBER).state) == 120
+
+
+async def test_an_unknown_enum_value_is_reported_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A status the documentation does not list: one log line, and it is in the diagnostics."""
+    coordinator = await _ready(hass, freezer, mock_config_entry)
+    simulator.sim.set_status_override("CH-01", 1, "Hibernating")
+    await poll_until(
+        hass,
+        freezer,
+        simulator,
+        coordinator,
+        lambda: "Hibernating" in caplog.text,
+        Job(JobKind.CONNECTOR_STATUS, "CH-01", 1),
+    )
+    for _ in range(2):  # the same answer again: no second line
+        await poll_until_idle(hass, freezer, coordinator)
+    assert caplog.text.count("Hibernating") == 1
+    assert hass.states.get(STATUS_1).state != STATE_UNAVAILABLE  # tolerated, not a crash
+    surprises = coordinator.client.api_surprises()
+    assert {"kind", "field", "value"} <= set(surprises[0])
+    assert any(s.get("value") == "Hibernating" for s in surprises)

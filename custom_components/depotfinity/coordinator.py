@@ -163,6 +163,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
                     self.planner.done(job, ok=ok)
                 self.health.succeeded(was_failing=not self.last_update_success)
         except DepotFinityError as err:
+            self.health.note_surprises(self.client.api_surprises(only_new=True))
             if isinstance(err, DepotFinityRateLimitError):
                 self.health.rate_limited()
             if isinstance(err, TRANSIENT_ERRORS) and self._outage_grace():
@@ -172,6 +173,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
                 self._pace(at_least=None if wait is None else min(wait, self.health.grace_left()))
                 return self.data
             self._raise_failed(err)
+        self.health.note_surprises(self.client.api_surprises(only_new=True))
         self._pace()
         return self.data
 

@@ -52,6 +52,11 @@ async def async_get_config_entry_diagnostics(
             "last_update_success": coordinator.last_update_success,
         },
         "disabled_apis": sorted(coordinator.health.disabled_apis),
+        # Per API group: whether it answered, its last status, the shapes seen
+        # (field names and enum values only) and where they differ from what the
+        # client assumes: the first real account shows which guesses held.
+        "api_report": coordinator.client.api_report(),
+        "api_surprises": coordinator.client.api_surprises(),
         "chargers": {cid: _charger(c) for cid, c in depot.chargers.items()},
         "groups": {gid: asdict(g) for gid, g in depot.groups.items()},
     }

@@ -92,3 +92,23 @@ class ServiceHealth:
         if self._rate_limited_streak:
             self._rate_limited_streak = 0
             async_clear_issue(self._hass, self._entry, RATE_LIMIT_ISSUE)
+
+    # Assumptions about the API ---------------------------------------------------
+
+    def note_surprises(self, surprises: list[dict[str, str]]) -> None:
+        """Log, once each, answers that differ from what the client assumes.
+
+        Fields or enum values the documentation did not mention (or a field it
+        promised that is missing) show which [INFERRED] facts did not hold; the
+        diagnostics carry the whole report.
+        """
+        for surprise in surprises:
+            LOGGER.warning(
+                "DepotFinity's %s answer (%s) differs from what this integration assumes: "
+                "%s %s%s; please report it with the diagnostics",
+                surprise.get("api"),
+                surprise.get("shape"),
+                surprise.get("kind", "").replace("_", " "),
+                surprise.get("field"),
+                f" = {surprise['value']}" if "value" in surprise else "",
+            )
