@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
-    ConfigSubentryData,
     ConfigSubentryFlow,
     OptionsFlow,
-    SubentryFlowResult,
 )
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
@@ -24,44 +22,45 @@ from yarl import URL
 from . import create_client
 from .api import (
     DepotFinityAuthenticationError,
-    DepotFinityClient,
     DepotFinityError,
-    DepotFinityNotFoundError,
     DepotFinityPackageError,
 )
 from .const import (
     CONF_API_URL,
     CONF_AUTH_URL,
     CONF_BUDGET_SHARE,
-    CONF_CHARGER_ID,
     CONF_CLIENT_ID,
     CONF_CLIENT_SECRET,
     CONF_CONNECTORS,
-    CONF_GROUP_ID,
     CONF_ID_TAG,
-    CONF_NAME,
     CONF_REGION,
     DEFAULT_BUDGET_SHARE,
     DEFAULT_REGION,
     DISCOVERY_WINDOW,
     DOMAIN,
     LOGGER,
-    MAX_CONNECTORS,
     REGION_CUSTOM,
     REGIONS,
     SUBENTRY_CHARGER,
     SUBENTRY_GROUP,
 )
+from .subentry_flows import (
+    CONNECTORS_SELECTOR,
+    ChargerSubentryFlow,
+    GroupSubentryFlow,
+    charger_data,
+    check_charger,
+    connector_numbers,
+    group_data,
+    service_error,
+    subentry,
+)
+from .validation import is_valid_id, is_valid_id_tag
 
 CONF_CHARGERS = "chargers"
 CONF_EXTRA_CHARGERS = "extra_chargers"
 CONF_GROUPS = "groups"
 CONF_EXTRA_GROUPS = "extra_groups"
-
-# Charger and group ids go into URL paths (quoted by the client); ids outside
-# this shape are refused at input so nothing odd is stored.
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-ID_TAG_PATTERN = re.compile(r"^[A-Za-z0-9]{1,20}$")
 
 SECRET_SELECTOR = selector.TextSelector(
     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
@@ -81,11 +80,6 @@ LOCATION = {
         selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
     ),
 }
-CONNECTORS_SELECTOR = selector.NumberSelector(
-    selector.NumberSelectorConfig(
-        min=1, max=MAX_CONNECTORS, step=1, mode=selector.NumberSelectorMode.BOX
-    )
-)
 
 
 def _split_ids(text: str | None) -> list[str]:
@@ -104,9 +98,16 @@ def _location_errors(data: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
-async def _check_account(
-    hass: HomeAssistant, data: Mapping[str, Any]
-) -> tuple[dict[str, str], dict[str, list[int]]]:
+@dataclass(slots=True)
+class AccountCheck:
+    """Outcome of checking an account: form errors, their placeholders, chargers seen."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    placeholders: dict[str, str] = field(default_factory=dict)
+    chargers: dict[str, list[int]] = field(default_factory=dict)
+
+
+async def _check_account(hass: HomeAssistant, data: Mapping[str, Any]) -> AccountCheck:
     """Prove the credentials with a token and one cheap call.
 
     The call is the fleet's transactions of the last 30 days, which also tells
@@ -120,50 +121,29 @@ async def _check_account(
             start=now - DISCOVERY_WINDOW, end=now, filter_by="StartAt", limit=100
         )
     except DepotFinityAuthenticationError:
-        return {CONF_CLIENT_SECRET: "invalid_auth"}, {}
+        return AccountCheck({CONF_CLIENT_SECRET: "invalid_auth"})
     except DepotFinityPackageError:
-        return {}, {}
-    except DepotFinityError:
-        return {"base": "cannot_connect"}, {}
+        return AccountCheck()
+    except DepotFinityError as err:
+        key, placeholders = service_error(err)
+        return AccountCheck({"base": key}, placeholders)
     except Exception:  # noqa: BLE001 - any failure must end in a form error, not a crash
         LOGGER.exception("Unexpected error while checking DepotFinity credentials")
-        return {"base": "unknown"}, {}
+        return AccountCheck({"base": "unknown"})
     seen: dict[str, set[int]] = {}
     for transaction in transactions:
         if transaction.charger_id and transaction.connector_id is not None:
             seen.setdefault(transaction.charger_id, set()).add(transaction.connector_id)
-    return {}, {charger: sorted(numbers) for charger, numbers in sorted(seen.items())}
-
-
-async def _check_charger(client: DepotFinityClient, charger_id: str) -> str | None:
-    """Error key for a charger id typed by hand, or None when the service knows it."""
-    if not ID_PATTERN.match(charger_id):
-        return "invalid_id"
-    try:
-        await client.get_charger_status(charger_id)
-    except DepotFinityNotFoundError:
-        return "charger_not_found"
-    except DepotFinityError:
-        return "cannot_connect"
-    return None
-
-
-def _charger_subentry(charger_id: str, connectors: list[int]) -> ConfigSubentryData:
-    return ConfigSubentryData(
-        data={CONF_CHARGER_ID: charger_id, CONF_CONNECTORS: connectors, CONF_NAME: charger_id},
-        subentry_type=SUBENTRY_CHARGER,
-        title=charger_id,
-        unique_id=charger_id,
+    return AccountCheck(
+        chargers={charger: sorted(numbers) for charger, numbers in sorted(seen.items())}
     )
 
 
-def _group_subentry(group_id: str, name: str) -> ConfigSubentryData:
-    return ConfigSubentryData(
-        data={CONF_GROUP_ID: group_id, CONF_NAME: name},
-        subentry_type=SUBENTRY_GROUP,
-        title=name,
-        unique_id=group_id,
-    )
+async def _check_location_and_account(hass: HomeAssistant, data: Mapping[str, Any]) -> AccountCheck:
+    """Check the custom URLs first, then (when they are fine) the account."""
+    if errors := _location_errors(data):
+        return AccountCheck(errors)
+    return await _check_account(hass, data)
 
 
 class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -193,22 +173,22 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the API credentials."""
-        errors: dict[str, str] = {}
+        check = AccountCheck()
         if user_input is not None:
             await self.async_set_unique_id(user_input[CONF_CLIENT_ID])
             self._abort_if_unique_id_configured()
-            errors = _location_errors(user_input)
-            if not errors:
-                errors, self._discovered = await _check_account(self.hass, user_input)
-            if not errors:
+            check = await _check_location_and_account(self.hass, user_input)
+            if not check.errors:
                 self._data = user_input
+                self._discovered = check.chargers
                 return await self.async_step_chargers()
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
                 probatio.Schema({**CREDENTIALS, **LOCATION}), user_input
             ),
-            errors=errors,
+            errors=check.errors,
+            description_placeholders=check.placeholders,
         )
 
     async def async_step_chargers(
@@ -226,16 +206,16 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
             self._groups = {group.group_id: group.name or group.group_id for group in groups}
         else:
             chargers = {c: self._discovered[c] for c in user_input.get(CONF_CHARGERS, [])}
-            connectors = list(range(1, int(user_input.get(CONF_CONNECTORS, 2)) + 1))
+            connectors = connector_numbers(user_input.get(CONF_CONNECTORS, 2))
             for charger_id in _split_ids(user_input.get(CONF_EXTRA_CHARGERS)):
-                if (error := await _check_charger(client, charger_id)) is not None:
-                    errors[CONF_EXTRA_CHARGERS] = error
-                    placeholders["id"] = charger_id
+                errors, found = await check_charger(client, charger_id, CONF_EXTRA_CHARGERS)
+                placeholders.update(found)
+                if errors:
                     break
                 chargers.setdefault(charger_id, connectors)
             groups_wanted = {g: self._groups[g] for g in user_input.get(CONF_GROUPS, [])}
             for group_id in _split_ids(user_input.get(CONF_EXTRA_GROUPS)):
-                if not ID_PATTERN.match(group_id):
+                if not is_valid_id(group_id):
                     errors[CONF_EXTRA_GROUPS] = "invalid_id"
                     placeholders["id"] = group_id
                 groups_wanted.setdefault(group_id, group_id)
@@ -246,8 +226,14 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
                     title=f"DepotFinity {self._data[CONF_CLIENT_ID]}",
                     data=self._data,
                     subentries=[
-                        *(_charger_subentry(c, n) for c, n in chargers.items()),
-                        *(_group_subentry(g, name) for g, name in groups_wanted.items()),
+                        *(
+                            subentry(SUBENTRY_CHARGER, c, charger_data(c, n, c))
+                            for c, n in chargers.items()
+                        ),
+                        *(
+                            subentry(SUBENTRY_GROUP, g, group_data(g, name))
+                            for g, name in groups_wanted.items()
+                        ),
                     ],
                 )
         schema = probatio.Schema(
@@ -296,17 +282,20 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask for a new client secret."""
         entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
+        check = AccountCheck()
         if user_input is not None:
             data = {**entry.data, CONF_CLIENT_SECRET: user_input[CONF_CLIENT_SECRET]}
-            errors, _ = await _check_account(self.hass, data)
-            if not errors:
+            check = await _check_account(self.hass, data)
+            if not check.errors:
                 return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=probatio.Schema({probatio.Required(CONF_CLIENT_SECRET): SECRET_SELECTOR}),
-            errors=errors,
-            description_placeholders={CONF_CLIENT_ID: entry.data[CONF_CLIENT_ID]},
+            errors=check.errors,
+            description_placeholders={
+                CONF_CLIENT_ID: entry.data[CONF_CLIENT_ID],
+                **check.placeholders,
+            },
         )
 
     async def async_step_reconfigure(
@@ -314,21 +303,20 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change the secret, region or URLs of the same API client."""
         entry = self._get_reconfigure_entry()
-        errors: dict[str, str] = {}
+        check = AccountCheck()
         if user_input is not None:
             await self.async_set_unique_id(user_input[CONF_CLIENT_ID])
             self._abort_if_unique_id_mismatch(reason="wrong_account")
-            errors = _location_errors(user_input)
-            if not errors:
-                errors, _ = await _check_account(self.hass, user_input)
-            if not errors:
+            check = await _check_location_and_account(self.hass, user_input)
+            if not check.errors:
                 return self.async_update_reload_and_abort(entry, data=user_input)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
                 probatio.Schema({**CREDENTIALS, **LOCATION}), user_input or dict(entry.data)
             ),
-            errors=errors,
+            errors=check.errors,
+            description_placeholders=check.placeholders,
         )
 
 
@@ -340,7 +328,7 @@ class DepotFinityOptionsFlow(OptionsFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             tag = str(user_input.get(CONF_ID_TAG) or "").strip()
-            if tag and not ID_TAG_PATTERN.match(tag):
+            if tag and not is_valid_id_tag(tag):
                 errors[CONF_ID_TAG] = "invalid_id_tag"
             else:
                 options = {CONF_BUDGET_SHARE: int(user_input[CONF_BUDGET_SHARE])}
@@ -370,109 +358,5 @@ class DepotFinityOptionsFlow(OptionsFlow):
             data_schema=self.add_suggested_values_to_schema(
                 schema, user_input or dict(self.config_entry.options)
             ),
-            errors=errors,
-        )
-
-
-class ChargerSubentryFlow(ConfigSubentryFlow):
-    """Add a charger to an account, or change its name and connectors."""
-
-    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
-        """Add a charger by id."""
-        entry = self._get_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            charger_id = user_input[CONF_CHARGER_ID].strip()
-            if any(s.unique_id == charger_id for s in entry.subentries.values()):
-                return self.async_abort(reason="already_configured")
-            client = create_client(self.hass, dict(entry.data))
-            error = await _check_charger(client, charger_id)
-            if error is None:
-                connectors = list(range(1, int(user_input[CONF_CONNECTORS]) + 1))
-                name = (user_input.get(CONF_NAME) or "").strip() or charger_id
-                return self.async_create_entry(
-                    title=name,
-                    data={
-                        CONF_CHARGER_ID: charger_id,
-                        CONF_CONNECTORS: connectors,
-                        CONF_NAME: name,
-                    },
-                    unique_id=charger_id,
-                )
-            errors[CONF_CHARGER_ID] = error
-        schema = probatio.Schema(
-            {
-                probatio.Required(CONF_CHARGER_ID): selector.TextSelector(),
-                probatio.Optional(CONF_NAME): selector.TextSelector(),
-                probatio.Required(CONF_CONNECTORS, default=2): CONNECTORS_SELECTOR,
-            }
-        )
-        return self.async_show_form(
-            step_id="user",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input),
-            errors=errors,
-        )
-
-    async def async_step_reconfigure(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """Rename a charger or change how many connectors it has."""
-        subentry = self._get_reconfigure_subentry()
-        if user_input is not None:
-            name = (user_input.get(CONF_NAME) or "").strip() or subentry.data[CONF_CHARGER_ID]
-            return self.async_update_and_abort(
-                self._get_entry(),
-                subentry,
-                title=name,
-                data={
-                    **subentry.data,
-                    CONF_NAME: name,
-                    CONF_CONNECTORS: list(range(1, int(user_input[CONF_CONNECTORS]) + 1)),
-                },
-            )
-        schema = probatio.Schema(
-            {
-                probatio.Optional(CONF_NAME): selector.TextSelector(),
-                probatio.Required(CONF_CONNECTORS): CONNECTORS_SELECTOR,
-            }
-        )
-        return self.async_show_form(
-            step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                schema,
-                {
-                    CONF_NAME: subentry.data[CONF_NAME],
-                    CONF_CONNECTORS: len(subentry.data[CONF_CONNECTORS]),
-                },
-            ),
-        )
-
-
-class GroupSubentryFlow(ConfigSubentryFlow):
-    """Add a charger group (its GUID comes from DepotFinity support)."""
-
-    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
-        """Add a group by id."""
-        entry = self._get_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            group_id = user_input[CONF_GROUP_ID].strip()
-            if any(s.unique_id == group_id for s in entry.subentries.values()):
-                return self.async_abort(reason="already_configured")
-            if ID_PATTERN.match(group_id):
-                name = (user_input.get(CONF_NAME) or "").strip() or group_id
-                return self.async_create_entry(
-                    title=name, data={CONF_GROUP_ID: group_id, CONF_NAME: name}, unique_id=group_id
-                )
-            errors[CONF_GROUP_ID] = "invalid_id"
-        schema = probatio.Schema(
-            {
-                probatio.Required(CONF_GROUP_ID): selector.TextSelector(),
-                probatio.Optional(CONF_NAME): selector.TextSelector(),
-            }
-        )
-        return self.async_show_form(
-            step_id="user",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
         )
