@@ -31,6 +31,7 @@ from custom_components.depotfinity.const import (
     SUBENTRY_GROUP,
 )
 from depotfinity_simulator import SimulatorConfig, SimulatorServer
+from depotfinity_simulator.config import mode_from_env
 
 from .helpers import ID_TAG, setup_integration
 
@@ -69,6 +70,7 @@ def simulator_config() -> SimulatorConfig:
         start=START,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
+        documented_only=mode_from_env(),
     )
 
 

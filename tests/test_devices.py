@@ -20,6 +20,7 @@ from custom_components.depotfinity.const import (
     SUBENTRY_CHARGER,
 )
 from depotfinity_simulator import SimulatorConfig, SimulatorServer
+from depotfinity_simulator.config import mode_from_env
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, START
 from .helpers import poll_until_idle, setup_integration
@@ -38,6 +39,7 @@ def simulator_config() -> SimulatorConfig:
         start=START,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
+        documented_only=mode_from_env(),
     )
 
 

@@ -20,8 +20,6 @@ from .repairs import async_clear_all
 from .runtime import DepotFinityConfigEntry, DepotFinityRuntimeData
 from .services import async_setup_services
 
-__all__ = ["create_client"]
-
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 # One request scheduler per API host, shared by every entry of this instance;

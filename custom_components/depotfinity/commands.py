@@ -45,18 +45,9 @@ from .errors import UNCERTAIN_ERRORS, translate_errors
 type WriteKey = tuple[tuple[Hashable, ...], tuple[Hashable, ...]]
 
 
-def connector_target(charger_id: str, connector_id: int) -> str:
-    """How a connector is named in error messages."""
-    return f"{charger_id} connector {connector_id}"
-
-
-def command_response(result: CommandResult) -> dict[str, Any]:
-    """A command result as action response data."""
-    return {
-        "command_type": result.command_type,
-        "status": result.status,
-        "message": result.message,
-    }
+def connector_label(charger_name: str, connector_id: int) -> str:
+    """A connector as messages name it, with its charger: "Bay 3 connector 1"."""
+    return f"{charger_name} connector {connector_id}"
 
 
 class DepotFinityCommands:
@@ -82,6 +73,15 @@ class DepotFinityCommands:
         return str(tag) if tag else None
 
     # Plumbing ------------------------------------------------------------------------
+
+    def _charger_name(self, charger_id: str) -> str:
+        """A charger as the user named it (error messages never show a bare id)."""
+        charger = self.coordinator.data.chargers.get(charger_id)
+        return charger_id if charger is None else charger.name
+
+    def _connector_name(self, charger_id: str, connector_id: int) -> str:
+        """A connector, named with its charger: "Bay 3 connector 1"."""
+        return connector_label(self._charger_name(charger_id), connector_id)
 
     def _errors(self, target: str, *, write: bool = True) -> AbstractContextManager[None]:
         return translate_errors(
@@ -185,7 +185,7 @@ class DepotFinityCommands:
         """A remote command on a connector; ``detail`` tells one command from another."""
         return await self._send(
             (("remote", *detail), (charger_id, connector_id)),
-            connector_target(charger_id, connector_id),
+            self._connector_name(charger_id, connector_id),
             call,
             follow_up=(charger_id, connector_id),
         )
@@ -254,7 +254,7 @@ class DepotFinityCommands:
         """Drop a charger's backend connection; it reconnects by itself."""
         return await self._send(
             (("force_terminate",), (charger_id,)),
-            charger_id,
+            self._charger_name(charger_id),
             lambda: self.client.force_terminate(charger_id, priority=Priority.COMMAND),
             follow_up=(charger_id, None),
         )
@@ -272,7 +272,7 @@ class DepotFinityCommands:
         """Reserve a connector for an RFID tag."""
         reservation = await self._send(
             (("reserve", start, end, rfid_tag), (charger_id, connector_id, "reservations")),
-            connector_target(charger_id, connector_id),
+            self._connector_name(charger_id, connector_id),
             lambda: self.client.add_reservation(
                 charger_id, connector_id, start, end, rfid_tag, priority=Priority.COMMAND
             ),
@@ -287,7 +287,7 @@ class DepotFinityCommands:
         """Cancel a reservation."""
         await self._send(
             (("cancel_reservation", reservation_id), (charger_id, connector_id, "reservations")),
-            connector_target(charger_id, connector_id),
+            self._connector_name(charger_id, connector_id),
             lambda: self.client.cancel_reservation(
                 charger_id, connector_id, reservation_id, priority=Priority.COMMAND
             ),
@@ -298,7 +298,7 @@ class DepotFinityCommands:
     async def list_reservations(self, charger_id: str, connector_id: int) -> list[Reservation]:
         """Read a connector's reservations (and keep them for its sensor)."""
         reservations = await self._read(
-            connector_target(charger_id, connector_id),
+            self._connector_name(charger_id, connector_id),
             lambda: self.client.list_reservations(
                 charger_id, connector_id, priority=Priority.COMMAND
             ),
@@ -378,25 +378,12 @@ class DepotFinityCommands:
         )
 
     async def get_session_reports(
-        self,
-        charger_id: str,
-        connector_id: int,
-        *,
-        start: datetime | None,
-        end: datetime | None,
-        page: int,
-        limit: int,
+        self, charger_id: str, connector_id: int, **query: Any
     ) -> SessionReports:
-        """Read one page of a connector's session reports."""
+        """Read one page of a connector's session reports (start, end, page, limit)."""
         return await self._read(
-            connector_target(charger_id, connector_id),
+            self._connector_name(charger_id, connector_id),
             lambda: self.client.get_session_reports(
-                charger_id,
-                connector_id,
-                start=start,
-                end=end,
-                page=page,
-                limit=limit,
-                priority=Priority.COMMAND,
+                charger_id, connector_id, **query, priority=Priority.COMMAND
             ),
         )

@@ -19,12 +19,12 @@ from homeassistant.util import dt as dt_util
 import probatio
 from yarl import URL
 
-from . import create_client
 from .api import (
     DepotFinityAuthenticationError,
     DepotFinityError,
     DepotFinityPackageError,
 )
+from .connection import create_client
 from .const import (
     CONF_API_URL,
     CONF_AUTH_URL,

@@ -19,7 +19,6 @@ from homeassistant.config_entries import (
 from homeassistant.helpers import selector
 import probatio
 
-from . import create_client
 from .api import (
     DepotFinityClient,
     DepotFinityError,
@@ -27,6 +26,7 @@ from .api import (
     DepotFinityRateLimitError,
     DepotFinityUnavailableError,
 )
+from .connection import create_client
 from .const import (
     CONF_CHARGER_ID,
     CONF_CONNECTORS,

@@ -14,6 +14,7 @@ import pytest
 
 from custom_components.depotfinity.api import DepotFinityClient, RequestLimiter
 from depotfinity_simulator import SimulatorConfig, SimulatorServer, testing
+from depotfinity_simulator.config import mode_from_env
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
@@ -62,7 +63,9 @@ def virtual_limiter(clock: _Clock, **kwargs: Any) -> RequestLimiter:
 @pytest.fixture
 def sim_config() -> SimulatorConfig:
     """Default simulator configuration (override by parametrising ``sim_config``)."""
-    return SimulatorConfig(chargers=3, connectors=2, seed=1, speed=0.0)
+    return SimulatorConfig(
+        chargers=3, connectors=2, seed=1, speed=0.0, documented_only=mode_from_env()
+    )
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .const import ApiGroup
 
 _LOGGER = logging.getLogger(__name__)
-_REGION_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_REGION_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: Statuses whose empty body still means "accepted" for a command ([DOC] status table).
 EMPTY_ACCEPTED: Final = frozenset({202, 204})
 
@@ -77,7 +77,7 @@ class BaseClient:
         longest a poll waits for a limiter slot before it raises ``DepotFinityRateLimitError``
         (``None``: as long as needed); commands never wait.
         """
-        if (api_url is None or auth_url is None) and not _REGION_RE.match(region):
+        if (api_url is None or auth_url is None) and not _REGION_RE.fullmatch(region):
             raise ValueError("Invalid region")
         self.api_url = (api_url or const.API_URL_TEMPLATE.format(region=region)).rstrip("/")
         self.auth_url = (auth_url or const.AUTH_URL_TEMPLATE.format(region=region)).rstrip("/")

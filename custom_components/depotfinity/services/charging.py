@@ -9,7 +9,7 @@ from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 import probatio
 
-from custom_components.depotfinity.commands import command_response
+from custom_components.depotfinity.api import CommandResult
 from custom_components.depotfinity.validation import (
     check_id,
     check_id_tag,
@@ -41,6 +41,15 @@ SEND_REMOTE_COMMAND_SCHEMA: Final = probatio.Schema(
     }
 )
 FORCE_RECONNECT_SCHEMA: Final = probatio.Schema({probatio.Required(ATTR_DEVICE_ID): cv.string})
+
+
+def command_response(result: CommandResult) -> dict[str, Any]:
+    """A command result as action response data."""
+    return {
+        "command_type": result.command_type,
+        "status": result.status,
+        "message": result.message,
+    }
 
 
 async def start_charging(call: ServiceCall) -> ServiceResponse:

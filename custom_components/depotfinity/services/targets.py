@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.service import async_get_config_entry
 
-from custom_components.depotfinity.commands import connector_target as connector_label
+from custom_components.depotfinity.commands import connector_label
 from custom_components.depotfinity.const import DOMAIN
 from custom_components.depotfinity.devices import (
     DeviceTarget,
