@@ -11,12 +11,9 @@ from homeassistant.components.binary_sensor import (
 )
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import ChargerData, ConnectorData
-from .entity import ChargerEntity, ConnectorEntity, async_setup_device_entities
-from .runtime import DepotFinityConfigEntry
+from .entity import ChargerEntity, ConnectorEntity, device_platform, each_description
 
 PARALLEL_UPDATES = 0
 
@@ -63,26 +60,6 @@ CONNECTOR_BINARY_SENSORS: tuple[ConnectorBinarySensorDescription, ...] = (
 )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: DepotFinityConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up the binary sensors of every charger, and of chargers added later."""
-    async_setup_device_entities(
-        entry,
-        async_add_entities,
-        charger=lambda coordinator, charger_id: (
-            ChargerBinarySensor(coordinator, description, charger_id)
-            for description in CHARGER_BINARY_SENSORS
-        ),
-        connector=lambda coordinator, charger_id, number: (
-            ConnectorBinarySensor(coordinator, description, charger_id, number)
-            for description in CONNECTOR_BINARY_SENSORS
-        ),
-    )
-
-
 class ChargerBinarySensor(ChargerEntity, BinarySensorEntity):
     """A charger binary sensor."""
 
@@ -105,3 +82,10 @@ class ConnectorBinarySensor(ConnectorEntity, BinarySensorEntity):
         """The connector value."""
         connector = self.connector
         return None if connector is None else self.entity_description.value_fn(connector)
+
+
+# Connectivity and problem per charger, charging per connector.
+async_setup_entry = device_platform(
+    charger=each_description(ChargerBinarySensor, CHARGER_BINARY_SENSORS),
+    connector=each_description(ConnectorBinarySensor, CONNECTOR_BINARY_SENSORS),
+)

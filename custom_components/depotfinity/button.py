@@ -8,13 +8,10 @@ from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import ApiGroup
 from .commands import DepotFinityCommands
-from .entity import ChargerEntity, async_setup_device_entities
-from .runtime import DepotFinityConfigEntry
+from .entity import ChargerEntity, device_platform, each_description
 
 PARALLEL_UPDATES = 1
 
@@ -40,21 +37,6 @@ CHARGER_BUTTONS: tuple[ChargerButtonDescription, ...] = (
 )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: DepotFinityConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up the charger buttons, and those of chargers added later."""
-    async_setup_device_entities(
-        entry,
-        async_add_entities,
-        charger=lambda coordinator, charger_id: (
-            ChargerButton(coordinator, description, charger_id) for description in CHARGER_BUTTONS
-        ),
-    )
-
-
 class ChargerButton(ChargerEntity, ButtonEntity):
     """A charger button."""
 
@@ -63,3 +45,9 @@ class ChargerButton(ChargerEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Send the command."""
         await self.entity_description.press_fn(self.commands, self.charger_id)
+
+
+# A force-reconnect button per charger.
+async_setup_entry = device_platform(
+    charger=each_description(ChargerButton, CHARGER_BUTTONS),
+)

@@ -7,9 +7,10 @@ and groups added later (one signal per entry, sent by its update listener).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Iterator
+from typing import Any
 
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import ChildDeviceInfo, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
@@ -194,6 +195,52 @@ class GroupEntity(DepotFinityEntity):
 
 
 type EntityBuilder[*Ids] = Callable[[DepotFinityCoordinator, *Ids], Iterable[Entity]]
+type PlatformSetup = Callable[
+    [HomeAssistant, DepotFinityConfigEntry, AddConfigEntryEntitiesCallback],
+    Coroutine[Any, Any, None],
+]
+
+
+def each_description(
+    entity_class: Callable[..., Entity], descriptions: Iterable[EntityDescription]
+) -> Callable[..., Iterator[Entity]]:
+    """A builder making one ``entity_class`` entity per description for one device."""
+
+    def build(coordinator: DepotFinityCoordinator, *ids: str | int) -> Iterator[Entity]:
+        return (entity_class(coordinator, description, *ids) for description in descriptions)
+
+    return build
+
+
+def device_platform(
+    *,
+    depot: EntityBuilder[()] | None = None,
+    charger: EntityBuilder[str] | None = None,
+    connector: EntityBuilder[str, int] | None = None,
+    group: EntityBuilder[str] | None = None,
+) -> PlatformSetup:
+    """The ``async_setup_entry`` of a platform whose entities are made per device.
+
+    Every platform of this integration is one: it names, per kind of device, how
+    that device's entities are made, and they are added for every device now
+    and for every charger or group added later.
+    """
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: DepotFinityConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        async_setup_device_entities(
+            entry,
+            async_add_entities,
+            depot=depot,
+            charger=charger,
+            connector=connector,
+            group=group,
+        )
+
+    return async_setup_entry
 
 
 @callback

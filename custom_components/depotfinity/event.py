@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.core import callback
 
-from .entity import ChargerEntity, async_setup_device_entities
-from .runtime import DepotFinityConfigEntry
+from .entity import ChargerEntity, device_platform, each_description
 
 PARALLEL_UPDATES = 0
 
@@ -19,21 +17,6 @@ FAULT_EVENT = EventEntityDescription(
     translation_key="fault",
     event_types=[FAULT_RAISED, FAULT_CLEARED],
 )
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: DepotFinityConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up a fault event entity per charger."""
-    async_setup_device_entities(
-        entry,
-        async_add_entities,
-        charger=lambda coordinator, charger_id: (
-            ChargerFaultEvent(coordinator, FAULT_EVENT, charger_id),
-        ),
-    )
 
 
 class ChargerFaultEvent(ChargerEntity, EventEntity):
@@ -78,3 +61,9 @@ class ChargerFaultEvent(ChargerEntity, EventEntity):
         """Fire an event when the fault state changes."""
         self._observe()
         super()._handle_coordinator_update()
+
+
+# A fault event entity per charger.
+async_setup_entry = device_platform(
+    charger=each_description(ChargerFaultEvent, (FAULT_EVENT,)),
+)

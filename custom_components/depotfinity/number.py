@@ -14,16 +14,13 @@ from homeassistant.components.number import (
     RestoreNumber,
 )
 from homeassistant.const import EntityCategory, UnitOfPower
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import ApiGroup
 from .commands import DepotFinityCommands
 from .const import MAX_POWER_LIMIT_KW
 from .data import GroupData, PowerLimit
-from .entity import GroupEntity, async_setup_device_entities
-from .runtime import DepotFinityConfigEntry
+from .entity import GroupEntity, device_platform, each_description
 
 PARALLEL_UPDATES = 1
 
@@ -55,21 +52,6 @@ GROUP_NUMBERS: tuple[GroupNumberDescription, ...] = (
         set_fn=lambda commands, group_id, value_kw: commands.set_power_limit(group_id, value_kw),
     ),
 )
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: DepotFinityConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up the group numbers, and those of groups added later."""
-    async_setup_device_entities(
-        entry,
-        async_add_entities,
-        group=lambda coordinator, group_id: (
-            GroupNumber(coordinator, description, group_id) for description in GROUP_NUMBERS
-        ),
-    )
 
 
 class GroupNumber(GroupEntity, RestoreNumber):
@@ -114,3 +96,9 @@ class GroupNumber(GroupEntity, RestoreNumber):
     async def async_set_native_value(self, value: float) -> None:
         """Send the limit."""
         await self.entity_description.set_fn(self.commands, self.group_id, value)
+
+
+# A power limit per charger group.
+async_setup_entry = device_platform(
+    group=each_description(GroupNumber, GROUP_NUMBERS),
+)

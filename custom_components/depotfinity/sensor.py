@@ -10,15 +10,12 @@ from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import ApiGroup, Reservation
 from .coordinator import DepotFinityCoordinator
 from .data import ConnectorData
-from .entity import ChargerEntity, ConnectorEntity, DepotEntity, async_setup_device_entities
-from .runtime import DepotFinityConfigEntry
+from .entity import ChargerEntity, ConnectorEntity, DepotEntity, device_platform, each_description
 from .sensor_descriptions import (
     CHARGER_SENSORS,
     CONNECTOR_SENSORS,
@@ -53,23 +50,6 @@ def _connector_sensors(
     for description in CONNECTOR_SENSORS:
         yield ConnectorSensor(coordinator, description, charger_id, connector_id)
     yield NextReservationSensor(coordinator, NEXT_RESERVATION, charger_id, connector_id)
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: DepotFinityConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up the sensors of every device, and of chargers added later."""
-    async_setup_device_entities(
-        entry,
-        async_add_entities,
-        depot=lambda coordinator: (DepotSensor(coordinator, d) for d in DEPOT_SENSORS),
-        charger=lambda coordinator, charger_id: (
-            ChargerSensor(coordinator, d, charger_id) for d in CHARGER_SENSORS
-        ),
-        connector=_connector_sensors,
-    )
 
 
 class DepotSensor(DepotEntity, SensorEntity):
@@ -158,3 +138,11 @@ class NextReservationSensor(ConnectorSensor):
             return None
         end = None if reservation.end is None else reservation.end.isoformat()
         return {"end": end, "reservation_id": reservation.reservation_id}
+
+
+# Fleet summaries, charger and connector readings, sessions and reservations.
+async_setup_entry = device_platform(
+    depot=each_description(DepotSensor, DEPOT_SENSORS),
+    charger=each_description(ChargerSensor, CHARGER_SENSORS),
+    connector=_connector_sensors,
+)

@@ -8,8 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
@@ -17,8 +16,7 @@ from .api import ConnectorStatus
 from .commands import DepotFinityCommands
 from .const import OPTIMISTIC_TIMEOUT
 from .data import ConnectorData
-from .entity import ConnectorEntity, async_setup_device_entities
-from .runtime import DepotFinityConfigEntry
+from .entity import ConnectorEntity, device_platform, each_description
 
 # Commands are user actions: one at a time per platform keeps the budget calm.
 PARALLEL_UPDATES = 1
@@ -52,22 +50,6 @@ CONNECTOR_SWITCHES: tuple[ConnectorSwitchDescription, ...] = (
         turn_off_fn=lambda commands, charger_id, number: commands.stop_charging(charger_id, number),
     ),
 )
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: DepotFinityConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up the connector switches, and those of chargers added later."""
-    async_setup_device_entities(
-        entry,
-        async_add_entities,
-        connector=lambda coordinator, charger_id, number: (
-            ConnectorSwitch(coordinator, description, charger_id, number)
-            for description in CONNECTOR_SWITCHES
-        ),
-    )
 
 
 class ConnectorSwitch(ConnectorEntity, SwitchEntity):
@@ -144,3 +126,9 @@ class ConnectorSwitch(ConnectorEntity, SwitchEntity):
         ):
             self._stop_optimistic()
         super()._handle_coordinator_update()
+
+
+# A Charging switch per connector.
+async_setup_entry = device_platform(
+    connector=each_description(ConnectorSwitch, CONNECTOR_SWITCHES),
+)
