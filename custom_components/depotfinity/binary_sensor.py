@@ -13,7 +13,13 @@ from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 
 from .data import ChargerData, ConnectorData
-from .entity import ChargerEntity, ConnectorEntity, device_platform, each_description
+from .entity import (
+    ChargerEntity,
+    ConnectorEntity,
+    DepotFinityEntity,
+    device_platform,
+    each_description,
+)
 
 PARALLEL_UPDATES = 0
 
@@ -60,28 +66,26 @@ CONNECTOR_BINARY_SENSORS: tuple[ConnectorBinarySensorDescription, ...] = (
 )
 
 
-class ChargerBinarySensor(ChargerEntity, BinarySensorEntity):
+class DescribedBinarySensor(DepotFinityEntity, BinarySensorEntity):
+    """A binary sensor whose state is its description's value."""
+
+    @property
+    def is_on(self) -> bool | None:
+        """The value."""
+        value: bool | None = self.described_value()
+        return value
+
+
+class ChargerBinarySensor(ChargerEntity, DescribedBinarySensor):
     """A charger binary sensor."""
 
     entity_description: ChargerBinarySensorDescription
 
-    @property
-    def is_on(self) -> bool | None:
-        """The charger value."""
-        charger = self.charger
-        return None if charger is None else self.entity_description.value_fn(charger)
 
-
-class ConnectorBinarySensor(ConnectorEntity, BinarySensorEntity):
+class ConnectorBinarySensor(ConnectorEntity, DescribedBinarySensor):
     """A connector binary sensor."""
 
     entity_description: ConnectorBinarySensorDescription
-
-    @property
-    def is_on(self) -> bool | None:
-        """The connector value."""
-        connector = self.connector
-        return None if connector is None else self.entity_description.value_fn(connector)
 
 
 # Connectivity and problem per charger, charging per connector.

@@ -8,7 +8,7 @@ and groups added later (one signal per entry, sent by its update listener).
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol, cast
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
@@ -36,6 +36,12 @@ from .runtime import DepotFinityConfigEntry
 def signal_devices_changed(entry_id: str) -> str:
     """Dispatcher signal: an entry's chargers or groups changed (subentries)."""
     return f"{DOMAIN}_{entry_id}_devices_changed"
+
+
+class _ValueDescription(Protocol):
+    """A description that says how its entity's value is read."""
+
+    value_fn: Callable[[Any], Any]
 
 
 class DepotFinityEntity(CoordinatorEntity[DepotFinityCoordinator]):
@@ -67,6 +73,18 @@ class DepotFinityEntity(CoordinatorEntity[DepotFinityCoordinator]):
         """
         api = getattr(self.entity_description, "api", ApiGroup.CHARGER_STATUS)
         return super().available and api not in self.coordinator.health.disabled_apis
+
+    @property
+    def source(self) -> object | None:
+        """What the description's ``value_fn`` reads: here the depot's state."""
+        return self.coordinator.data
+
+    def described_value(self) -> Any:
+        """The description's value of the source (None once the source is gone)."""
+        source = self.source
+        if source is None:
+            return None
+        return cast(_ValueDescription, self.entity_description).value_fn(source)
 
     @property
     def commands(self) -> DepotFinityCommands:
@@ -110,6 +128,11 @@ class ChargerEntity(DepotFinityEntity):
     def charger(self) -> ChargerData | None:
         """The charger's data (None once it left the configuration)."""
         return self.coordinator.data.chargers.get(self.charger_id)
+
+    @property
+    def source(self) -> object | None:
+        """The charger's data."""
+        return self.charger
 
     @property
     def available(self) -> bool:
@@ -164,6 +187,11 @@ class ConnectorEntity(ChargerEntity):
         return self.coordinator.data.connector(self.charger_id, self.connector_id)
 
     @property
+    def source(self) -> object | None:
+        """The connector's data."""
+        return self.connector
+
+    @property
     def _unreadable(self) -> bool:
         """A connector depends on its own status answer, not on the charger's."""
         connector = self.connector
@@ -187,6 +215,11 @@ class GroupEntity(DepotFinityEntity):
     def group_data(self) -> GroupData | None:
         """The group's data."""
         return self.coordinator.data.groups.get(self.group_id)
+
+    @property
+    def source(self) -> object | None:
+        """The group's data."""
+        return self.group_data
 
     @property
     def available(self) -> bool:

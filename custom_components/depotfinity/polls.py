@@ -20,6 +20,7 @@ from .api import (
     TimeSeriesPoint,
     Transaction,
 )
+from .api.queries import TransactionFilters
 from .const import DISCOVERY_WINDOW, LOGGER
 from .data import DepotData
 from .scheduler import METER_SAMPLE_LAG, Job, JobKind, PollPlanner
@@ -30,7 +31,7 @@ TRANSACTIONS_OVERLAP = timedelta(minutes=2)
 TIME_SERIES_WINDOW = timedelta(minutes=15)
 ENERGY_FIRST_WINDOW = timedelta(days=1)
 # Transactions asked for per page.
-TRANSACTIONS_PAGE = 100
+PAGE = 100
 
 
 def _newest_number(points: list[TimeSeriesPoint]) -> float | None:
@@ -162,26 +163,17 @@ class Poller:
         """Read the fleet's sessions (the first time: the discovery window)."""
         now = dt_util.utcnow()
         since = self.data.last_transactions_query
+        newest_first: TransactionFilters = {"order_by": "StartAt", "order": "desc", "end": now}
         if first or since is None:
             # The newest page is enough to know each connector's last session.
+            query: TransactionFilters = {"start": now - DISCOVERY_WINDOW, "filter_by": "StartAt"}
             transactions: Iterable[Transaction] = await self.client.get_transactions(
-                start=now - DISCOVERY_WINDOW,
-                end=now,
-                filter_by="StartAt",
-                order_by="StartAt",
-                order="desc",
-                limit=TRANSACTIONS_PAGE,
+                limit=PAGE, **(newest_first | query)
             )
         else:
             # Every page of the window, so a long outage on a big fleet skips no session.
-            pages = await self.client.get_all_transactions(
-                start=since - TRANSACTIONS_OVERLAP,
-                end=now,
-                filter_by="Overlapping",
-                order_by="StartAt",
-                order="desc",
-                page_size=TRANSACTIONS_PAGE,
-            )
+            query = {"start": since - TRANSACTIONS_OVERLAP, "filter_by": "Overlapping"}
+            pages = await self.client.get_all_transactions(page_size=PAGE, **(newest_first | query))
             if not pages.complete:
                 LOGGER.warning(
                     "More sessions than %s pages since %s; the oldest may be missed",

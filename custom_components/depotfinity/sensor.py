@@ -15,7 +15,14 @@ from homeassistant.util import dt as dt_util
 from .api import ApiGroup, Reservation
 from .coordinator import DepotFinityCoordinator
 from .data import ConnectorData
-from .entity import ChargerEntity, ConnectorEntity, DepotEntity, device_platform, each_description
+from .entity import (
+    ChargerEntity,
+    ConnectorEntity,
+    DepotEntity,
+    DepotFinityEntity,
+    device_platform,
+    each_description,
+)
 from .sensor_descriptions import (
     CHARGER_SENSORS,
     CONNECTOR_SENSORS,
@@ -52,18 +59,23 @@ def _connector_sensors(
     yield NextReservationSensor(coordinator, NEXT_RESERVATION, charger_id, connector_id)
 
 
-class DepotSensor(DepotEntity, SensorEntity):
+class DescribedSensor(DepotFinityEntity, RestoreSensor):
+    """A sensor whose state is its description's value."""
+
+    @property
+    def native_value(self) -> SensorValue:
+        """The value."""
+        value: SensorValue = self.described_value()
+        return value
+
+
+class DepotSensor(DepotEntity, DescribedSensor):
     """A fleet summary sensor."""
 
     entity_description: DepotSensorDescription
 
-    @property
-    def native_value(self) -> SensorValue:
-        """The fleet value."""
-        return self.entity_description.value_fn(self.coordinator.data)
 
-
-class ChargerSensor(ChargerEntity, SensorEntity):
+class ChargerSensor(ChargerEntity, DescribedSensor):
     """A charger sensor; an optional reading is polled only while the sensor is enabled."""
 
     entity_description: ChargerSensorDescription
@@ -80,14 +92,8 @@ class ChargerSensor(ChargerEntity, SensorEntity):
             self.coordinator.want_charger_meter(self.charger_id, meter, wanted=False)
         await super().async_will_remove_from_hass()
 
-    @property
-    def native_value(self) -> SensorValue:
-        """The charger value."""
-        charger = self.charger
-        return None if charger is None else self.entity_description.value_fn(charger)
 
-
-class ConnectorSensor(ConnectorEntity, RestoreSensor):
+class ConnectorSensor(ConnectorEntity, DescribedSensor):
     """A connector sensor."""
 
     entity_description: ConnectorSensorDescription
@@ -104,12 +110,6 @@ class ConnectorSensor(ConnectorEntity, RestoreSensor):
         if last is None or state is None or not isinstance(last.native_value, int | float):
             return
         restore(connector, float(last.native_value), state.last_updated)
-
-    @property
-    def native_value(self) -> SensorValue:
-        """The connector value."""
-        connector = self.connector
-        return None if connector is None else self.entity_description.value_fn(connector)
 
 
 class NextReservationSensor(ConnectorSensor):
