@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from types import MappingProxyType
+from unittest.mock import patch
+
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState, ConfigSubentry
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.depotfinity.const import CONF_BUDGET_SHARE, CONF_CLIENT_SECRET, CONF_ID_TAG
+from custom_components.depotfinity import HOST_SCHEDULERS, async_setup_entry
+from custom_components.depotfinity.connection import api_host
+from custom_components.depotfinity.const import (
+    CONF_BUDGET_SHARE,
+    CONF_CHARGER_ID,
+    CONF_CLIENT_SECRET,
+    CONF_CONNECTORS,
+    CONF_ID_TAG,
+    CONF_NAME,
+    DOMAIN,
+    REDUCED_BUDGET_SHARE,
+    SUBENTRY_CHARGER,
+)
+from custom_components.depotfinity.devices import async_register_devices
+from custom_components.depotfinity.repairs import (
+    RATE_LIMIT_ISSUE,
+    async_create_fix_flow,
+    async_raise_rate_limit_issue,
+)
 from depotfinity_simulator import SimulatorServer
+
+from .helpers import setup_integration
 
 
 async def test_load_unload(
@@ -71,3 +94,73 @@ async def test_options_change_reloads_the_entry(
     assert coordinator is not first
     assert coordinator.scheduler.poll_rate == pytest.approx(full_rate / 2)
     assert mock_config_entry.options[CONF_ID_TAG] == "89C4704A"
+
+
+async def test_one_update_listener_and_one_device_registration(
+    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+) -> None:
+    """A subentry change is followed once per entry, not once per platform."""
+    await setup_integration(hass, mock_config_entry)
+    assert len(mock_config_entry.update_listeners) == 1
+    coordinator = mock_config_entry.runtime_data.coordinator
+    with patch(
+        "custom_components.depotfinity.async_register_devices", wraps=async_register_devices
+    ) as register:
+        hass.config_entries.async_add_subentry(
+            mock_config_entry,
+            ConfigSubentry(
+                data=MappingProxyType(
+                    {CONF_CHARGER_ID: "CH-03", CONF_CONNECTORS: [1], CONF_NAME: "Bay 9"}
+                ),
+                subentry_type=SUBENTRY_CHARGER,
+                title="Bay 9",
+                unique_id="CH-03",
+            ),
+        )
+        await hass.async_block_till_done()
+    assert register.call_count == 1
+    assert mock_config_entry.runtime_data.coordinator is coordinator  # no reload
+    assert "CH-03" in coordinator.data.chargers
+    assert hass.states.get("sensor.bay_9_connector_1_status") is not None
+
+
+async def test_entries_of_one_host_share_its_budget(
+    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+) -> None:
+    """Two accounts on one API host share one scheduler and limiter; it goes with the last."""
+    second = MockConfigEntry(
+        domain=DOMAIN, title="Second", unique_id="second", data=dict(mock_config_entry.data)
+    )
+    await setup_integration(hass, mock_config_entry)
+    await setup_integration(hass, second)
+    first_coordinator = mock_config_entry.runtime_data.coordinator
+    second_coordinator = second.runtime_data.coordinator
+    assert first_coordinator.scheduler is second_coordinator.scheduler
+    assert first_coordinator.client.limiter is first_coordinator.scheduler.limiter
+    assert second_coordinator.client.limiter is first_coordinator.scheduler.limiter
+    assert list(hass.data[HOST_SCHEDULERS]) == [api_host(mock_config_entry.data)]
+
+    assert await hass.config_entries.async_unload(second.entry_id)
+    assert hass.data[HOST_SCHEDULERS]
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    assert not hass.data[HOST_SCHEDULERS]
+
+
+async def test_budget_repair_reloads_once(
+    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+) -> None:
+    """Lowering the budget share from the repair reloads the entry once, not twice."""
+    await setup_integration(hass, mock_config_entry)
+    async_raise_rate_limit_issue(hass, mock_config_entry)
+    issue_id = f"{mock_config_entry.entry_id}_{RATE_LIMIT_ISSUE}"
+    with patch(
+        "custom_components.depotfinity.async_setup_entry", wraps=async_setup_entry
+    ) as setup_entry:
+        flow = await async_create_fix_flow(hass, issue_id, {"entry_id": mock_config_entry.entry_id})
+        flow.hass = hass
+        await flow.async_step_init()
+        await flow.async_step_confirm({})
+        await hass.async_block_till_done()
+    assert setup_entry.call_count == 1
+    assert mock_config_entry.options[CONF_BUDGET_SHARE] == REDUCED_BUDGET_SHARE
+    assert mock_config_entry.state is ConfigEntryState.LOADED
