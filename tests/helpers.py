@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr, intent
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -29,6 +30,7 @@ from custom_components.depotfinity.const import (
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
+from depotfinity_simulator.config import mode_from_env
 
 ID_TAG = "89C4704A"
 COMMAND_ROUTE = "/v1/chargerControl/chargers/{chargerId}/remoteCommands/{remoteCommandType}"
@@ -242,3 +244,23 @@ def charger_device(hass: HomeAssistant, charger_id: str) -> str:
     )
     assert device is not None
     return device.id
+
+
+#: Whether the simulator runs documented-only: 429 and 503 answers carry no ``Retry-After``.
+DOCUMENTED = mode_from_env()
+
+
+def expected_wait(told: float, documented: float | tuple[float, float]) -> Any:
+    """The back-off a test should see after a fault the simulator answers ``Retry-After: told``.
+
+    In documented-only mode no ``Retry-After`` is sent and the client backs off by itself:
+    ``documented`` seconds where that is fixed (30, 60, then 90 s over consecutive 503s; 300 s
+    after a 429 with the window empty or just started), else a ``(low, high)`` range for
+    ``==`` (after a 429, until our oldest request of the window leaves it).
+    """
+    if not DOCUMENTED:
+        return told
+    if isinstance(documented, tuple):
+        low, high = documented
+        return pytest.approx((low + high) / 2, abs=(high - low) / 2)
+    return documented

@@ -16,7 +16,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import ID_TAG, setup_integration
+from .helpers import ID_TAG, expected_wait, setup_integration
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -82,10 +82,14 @@ async def test_press_during_maintenance(
     simulator: SimulatorServer,
     mock_config_entry: MockConfigEntry,
 ) -> None:
-    """During maintenance the press fails at once with the time to retry."""
+    """During maintenance the press fails at once with the time to retry.
+
+    That is the maintenance's end (Retry-After), or the client's first 30 s back-off.
+    """
     await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     simulator.sim.faults.maintenance(90)
-    with pytest.raises(HomeAssistantError, match="retry in 90 seconds") as err:
+    wait = expected_wait(90, 30)
+    with pytest.raises(HomeAssistantError, match=f"retry in {wait} seconds") as err:
         await _press(hass)
     assert err.value.translation_key == "service_unavailable"
     assert simulator.sim.snapshot()["chargers"][0]["connected"] is True

@@ -21,7 +21,7 @@ from custom_components.depotfinity.commands import DepotFinityCommands
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import COMMAND_ROUTE, ID_TAG, setup_integration, tick
+from .helpers import COMMAND_ROUTE, ID_TAG, expected_wait, setup_integration, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -117,8 +117,9 @@ async def test_unavailable_is_not_retried(
     """A 503 on a command is reported once with its retry time; the command is not resent."""
     commands = await _commands(hass, mock_config_entry)
     simulator.sim.faults.queue("503", retry_after=20)
+    wait = expected_wait(20, 30)  # without Retry-After: the client's first 503 back-off
     async with asyncio.timeout(5):
-        with pytest.raises(HomeAssistantError, match="retry in 20 seconds") as err:
+        with pytest.raises(HomeAssistantError, match=f"retry in {wait} seconds") as err:
             await commands.start_charging("CH-01", 1)
     assert err.value.translation_key == "service_unavailable"
     assert simulator.sim.stats.requests_by_route[COMMAND_ROUTE] == 1
@@ -126,11 +127,11 @@ async def test_unavailable_is_not_retried(
 
     # Asked again during the back-off: refused locally, still with the time left.
     await tick(hass, freezer, 5)
-    with pytest.raises(HomeAssistantError, match="retry in 15 seconds"):
+    with pytest.raises(HomeAssistantError, match=f"retry in {wait - 5} seconds"):
         await commands.start_charging("CH-01", 1)
     assert simulator.sim.stats.requests_by_route[COMMAND_ROUTE] == 1
 
-    await tick(hass, freezer, 16)
+    await tick(hass, freezer, wait - 4)
     assert (await commands.start_charging("CH-01", 1)).accepted
     assert simulator.sim.stats.requests_by_route[COMMAND_ROUTE] == 2
 
@@ -138,11 +139,15 @@ async def test_unavailable_is_not_retried(
 async def test_maintenance(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
-    """During maintenance the error says when to retry (the service's Retry-After)."""
+    """During maintenance the error says when to retry.
+
+    That is the service's Retry-After, or without one the client's first 30 s back-off.
+    """
     commands = await _commands(hass, mock_config_entry)
     simulator.sim.faults.maintenance(90)
+    wait = expected_wait(90, 30)
     async with asyncio.timeout(5):
-        with pytest.raises(HomeAssistantError, match=r"maintenance.*retry in 90 seconds"):
+        with pytest.raises(HomeAssistantError, match=f"maintenance.*retry in {wait} seconds"):
             await commands.stop_charging("CH-01", 1)
 
 

@@ -37,6 +37,7 @@ from custom_components.depotfinity.const import (
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, entry_data
+from .helpers import expected_wait
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
 
@@ -100,9 +101,6 @@ async def test_full_flow(hass: HomeAssistant, simulator: SimulatorServer) -> Non
     assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
 
 
-RETRY_AFTER = {"429": "30", "503": "90"}
-
-
 def _fault(
     simulator: SimulatorServer, fault: str | None, method: str = "authenticate"
 ) -> AbstractContextManager[Any]:
@@ -118,8 +116,9 @@ def _fault(
 
 
 def _retry(fault: str | None) -> dict[str, str]:
-    """The placeholders a form shows with a fault's error."""
-    return {"retry_after": RETRY_AFTER[fault]} if fault in RETRY_AFTER else {}
+    """The placeholders a form shows with a fault's error (no Retry-After: our own back-off)."""
+    waits = {"429": expected_wait(30, 300), "503": expected_wait(90, 30)}
+    return {"retry_after": str(waits[fault])} if fault in waits else {}
 
 
 @pytest.mark.parametrize(

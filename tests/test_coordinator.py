@@ -7,20 +7,28 @@ from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import UpdateFailed
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.depotfinity.api import ApiGroup
-from custom_components.depotfinity.const import DOMAIN
+from custom_components.depotfinity.api.const import RATE_LIMIT_SAFETY_MARGIN, RATE_LIMIT_WINDOW
+from custom_components.depotfinity.const import DOMAIN, MAINTENANCE_GRACE
 from custom_components.depotfinity.repairs import package_issue_id
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import PACKAGES, ApiGroup as SimApiGroup, SimulatorServer
 
-from .helpers import poll_until_idle, setup_integration, tick
+from .conftest import START
+from .helpers import expected_wait, poll_until_idle, setup_integration, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
 STATUS = "sensor.ch_01_connector_1_status"
+
+
+def _since_setup() -> float:
+    """Seconds since the integration was set up (its first request; the clock starts there)."""
+    return (dt_util.utcnow() - START).total_seconds()
 
 
 async def test_rate_limited_backs_off_as_told(
@@ -30,7 +38,12 @@ async def test_rate_limited_backs_off_as_told(
     mock_config_entry: MockConfigEntry,
     issue_registry: ir.IssueRegistry,
 ) -> None:
-    """One 429 keeps the values and waits for Retry-After; a streak raises a repair issue."""
+    """One 429 keeps the values and waits as told; a streak raises a repair issue.
+
+    Without Retry-After (documented-only) the wait runs until our oldest request, sent at
+    setup, leaves the window; that is longer than the grace, so the entities turn unavailable
+    before the streak ends.
+    """
     coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     before = hass.states.get(STATUS).state
@@ -38,20 +51,26 @@ async def test_rate_limited_backs_off_as_told(
     coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), 0)
 
     await tick(hass, freezer, 4)
-    # A passing failure: the last values stay, and the next poll waits as told.
+    window_left = RATE_LIMIT_WINDOW + RATE_LIMIT_SAFETY_MARGIN - _since_setup()
+    wait = expected_wait(30, window_left)
+    grace = MAINTENANCE_GRACE.total_seconds()
+    # A passing failure: the last values stay, and the next poll waits (at most the grace).
     assert coordinator.last_update_success
     assert hass.states.get(STATUS).state == before
     assert coordinator.update_interval is not None
-    assert coordinator.update_interval.total_seconds() == pytest.approx(30, abs=1)
+    assert coordinator.update_interval.total_seconds() == pytest.approx(min(wait, grace), abs=1)
     requests = simulator.sim.stats.total_requests
 
-    for _ in range(2):
+    for _ in range(10):
+        if simulator.sim.stats.responses_429 == 3:
+            break
         await tick(hass, freezer, 31)
-    # One request per Retry-After, not one per tick.
+    # One request each time the back-off ended, none while it ran.
+    assert simulator.sim.stats.responses_429 == 3
     assert simulator.sim.stats.total_requests == requests + 2
     issue_id = f"{mock_config_entry.entry_id}_rate_limited"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
-    assert hass.states.get(STATUS).state == before
+    assert hass.states.get(STATUS).state == (before if wait < grace else STATE_UNAVAILABLE)
 
     await tick(hass, freezer, 31)
     assert coordinator.last_update_success
@@ -74,7 +93,10 @@ async def test_rate_limited_past_the_grace_turns_unavailable(
         await tick(hass, freezer, 51)
     assert not coordinator.last_update_success
     assert isinstance(coordinator.last_exception, UpdateFailed)
-    assert coordinator.last_exception.retry_after == pytest.approx(50, abs=1)
+    # Without Retry-After: until our oldest request leaves the window, at most all of it.
+    retry_after = coordinator.last_exception.retry_after
+    assert retry_after == expected_wait(50, (0, RATE_LIMIT_WINDOW))
+    assert retry_after == pytest.approx(coordinator.client.limiter.blocked_for(), abs=1)
     assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
 
 

@@ -13,7 +13,7 @@ from custom_components.depotfinity.scheduler import Job, JobKind
 from custom_components.depotfinity.services import ACTIONS
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import COMMAND_ROUTE, ID_TAG
+from .helpers import COMMAND_ROUTE, ID_TAG, expected_wait
 from .test_services_helpers import call, charger_device, connector_device
 
 
@@ -121,9 +121,12 @@ async def test_send_remote_command(
 async def test_action_during_maintenance(
     hass: HomeAssistant, simulator: SimulatorServer, init_integration: MockConfigEntry
 ) -> None:
-    """An action during maintenance fails at once and says when to retry."""
+    """An action during maintenance fails at once and says when to retry.
+
+    That is the maintenance's end (Retry-After), or the client's first 30 s back-off.
+    """
     simulator.sim.faults.maintenance(90)
-    with pytest.raises(HomeAssistantError, match="retry in 90 seconds"):
+    with pytest.raises(HomeAssistantError, match=f"retry in {expected_wait(90, 30)} seconds"):
         await call(hass, "start_charging", {"device_id": connector_device(hass, init_integration)})
     assert simulator.sim.connector_status("CH-01", 1) == "Available"
 

@@ -13,12 +13,14 @@ from custom_components.depotfinity.api import (
     CommandStatus,
     ConnectorStatus,
     DepotFinityClient,
+    DepotFinityValidationError,
     Measurand,
     Phase,
     PowerLimitWindow,
     PriceBlock,
     RemoteCommandType,
 )
+from tests.helpers import DOCUMENTED
 
 if TYPE_CHECKING:
     from depotfinity_simulator import SimulatorServer
@@ -214,8 +216,13 @@ async def test_charger_groups_and_power_limits(
     assert message == "External power limit has been updated successfully."
     group = server.sim.state.groups[groups[0].group_id]
     assert [w.limit_w for w in group.schedule] == [50_000, 75.5]
-    await client.set_external_power_limit(groups[0].group_id, windows[:1], unit="kW")
-    assert [w.limit_w for w in group.schedule] == [50_000_000]
+    if DOCUMENTED:  # only W is documented: kW is refused and the schedule stays
+        with pytest.raises(DepotFinityValidationError):
+            await client.set_external_power_limit(groups[0].group_id, windows[:1], unit="kW")
+        assert [w.limit_w for w in group.schedule] == [50_000, 75.5]
+    else:
+        await client.set_external_power_limit(groups[0].group_id, windows[:1], unit="kW")
+        assert [w.limit_w for w in group.schedule] == [50_000_000]
 
 
 async def test_energy_prices(server: SimulatorServer, client: DepotFinityClient) -> None:

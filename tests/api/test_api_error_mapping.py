@@ -23,6 +23,7 @@ from custom_components.depotfinity.api import (
     Priority,
 )
 from depotfinity_simulator import SimulatorConfig, SimulatorServer
+from tests.helpers import expected_wait
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,41 +50,45 @@ async def test_429_sets_retry_after_and_pauses_every_priority(
     server: SimulatorServer, client: DepotFinityClient
 ) -> None:
     charger = server.sim.charger_ids[0]
+    # Documented-only: no header; our one request of the window just started it, so 300 s.
+    wait = expected_wait(7, 300)
     server.sim.faults.queue(kind="429", count=1, retry_after=7)
     with pytest.raises(DepotFinityRateLimitError) as err:
         await client.get_charger_status(charger)
     assert err.value.status == 429
-    assert err.value.retry_after == 7
+    assert err.value.retry_after == wait
     sent = server.sim.stats.total_requests
     # Commands fail fast with the remaining time; polls raise too rather than wait.
     server.clock.advance(2)
     with pytest.raises(DepotFinityRateLimitError) as err:
         await client.get_charger_status(charger, priority=Priority.COMMAND)
     assert err.value.status is None
-    assert err.value.retry_after == pytest.approx(5)
+    assert err.value.retry_after == pytest.approx(wait - 2)
     with pytest.raises(DepotFinityRateLimitError):
         await client.get_charger_status(charger)
     assert server.sim.stats.total_requests == sent
-    server.clock.advance(5)
+    server.clock.advance(wait - 2)
     assert (await client.get_charger_status(charger)).status
     assert server.sim.stats.responses_429 == 1
 
 
 async def test_503_with_retry_after(server: SimulatorServer, client: DepotFinityClient) -> None:
-    server.sim.faults.queue(kind="503", count=1, retry_after=30)
+    # Documented-only: no header, so the first step of the client's own 30/60/90 s ladder.
+    wait = expected_wait(20, 30)
+    server.sim.faults.queue(kind="503", count=1, retry_after=20)
     with pytest.raises(DepotFinityUnavailableError) as err:
         await client.get_charger_status(server.sim.charger_ids[0])
     assert err.value.status == 503
-    assert err.value.retry_after == 30
+    assert err.value.retry_after == wait
     assert err.value.message == "Service Unavailable"
-    assert client.limiter.blocked_for() == pytest.approx(30)
+    assert client.limiter.blocked_for() == pytest.approx(wait)
 
 
 async def test_maintenance_window(server: SimulatorServer, client: DepotFinityClient) -> None:
     server.sim.faults.maintenance(duration=90)
     with pytest.raises(DepotFinityUnavailableError) as err:
         await client.get_charger_connectivity(server.sim.charger_ids[0])
-    assert err.value.retry_after == 90
+    assert err.value.retry_after == expected_wait(90, 30)  # documented: the ladder's first step
     server.clock.advance(90)
     assert (await client.get_charger_connectivity(server.sim.charger_ids[0])).connected is True
 

@@ -12,6 +12,7 @@ from custom_components.depotfinity.api import (
     DepotFinityRateLimitError,
     RequestLimiter,
 )
+from tests.helpers import DOCUMENTED
 
 from .conftest import virtual_limiter, virtual_sleep
 
@@ -94,6 +95,14 @@ async def test_commands_bypass_a_queue_of_polls(
     assert server.sim.stats.total_requests == 96
 
 
+@pytest.mark.xfail(
+    DOCUMENTED,
+    reason="client defect: the token request takes no limiter slot, but the documented rule "
+    "(100 requests per 5 min per IP) names no exemption, so the server answers the 100th "
+    "request of the window (the 10th command) with 429 instead of the client failing fast",
+    raises=DepotFinityRateLimitError,
+    strict=True,
+)
 async def test_command_fails_fast_when_the_window_is_full(
     server: SimulatorServer, client: DepotFinityClient
 ) -> None:
