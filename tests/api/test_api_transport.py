@@ -316,10 +316,11 @@ async def test_connection_errors(stub: Stub, session: aiohttp.ClientSession) -> 
     with pytest.raises(DepotFinityConnectionError) as err:
         await api_down.get_charger_status("CH-01")
     assert not isinstance(err.value, DepotFinityTimeoutError)
-    assert api_down.limiter.used() == 2  # the GET was tried twice
+    # The token request and the GET, tried twice, each took a slot.
+    assert api_down.limiter.used() == 3
     with pytest.raises(DepotFinityConnectionError):
         await api_down.stop_charging("CH-01", 1)
-    assert api_down.limiter.used() == 3  # the command was not retried
+    assert api_down.limiter.used() == 4  # the command was not retried
 
 
 async def test_dropped_connection_retries_reads_but_not_commands(

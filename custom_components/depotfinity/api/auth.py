@@ -19,7 +19,7 @@ from .exceptions import (
     DepotFinityResponseError,
     DepotFinityTimeoutError,
 )
-from .limiter import RequestLimiter, monotonic
+from .limiter import Priority, RequestLimiter, monotonic
 from .parsing import expect_dict, opt_float
 from .selfreport import ApiSelfReport
 
@@ -121,7 +121,19 @@ class TokenManager:
                 self._inflight = None
 
     async def _fetch(self) -> str:
-        self._limiter.raise_if_blocked()
+        """Request a token within the request budget.
+
+        The documentation names no exemption from "100 queries per five minutes
+        per IP address", so a token request takes a slot like any other (with the
+        command priority: it never waits behind polls, it fails fast instead).
+        """
+        slot = await self._limiter.acquire(Priority.COMMAND, max_wait=0.0)
+        try:
+            return await self._post()
+        finally:
+            self._limiter.release(slot)
+
+    async def _post(self) -> str:
         started = self._clock()
         self.requests += 1
         _LOGGER.debug("Requesting an access token for client %s", self._client_id)
