@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self, overload
+from typing import TYPE_CHECKING, Any, Self, Unpack, overload
 
 from .availability import (
     charger_status,
@@ -19,7 +19,7 @@ from .faults import FaultInjector
 from .history import build_state
 from .model import Charger, Connector, Fault
 from .ratelimit import RateLimiter
-from .sessions import new_vehicle, plug, unplug
+from .sessions import VehicleSpec, new_vehicle, plug, unplug
 from .snapshot import snapshot
 from .stats import Stats
 from .timefmt import format_ts
@@ -178,31 +178,19 @@ class DepotSimulator:
         charger_id: str,
         connector_id: int,
         *,
-        soc: float | None = None,
-        target_soc: float | None = None,
-        capacity_wh: float | None = None,
-        vehicle_id: str | None = None,
-        id_tag: str | None = None,
         auto_start: bool = True,
+        **spec: Unpack[VehicleSpec],
     ) -> None:
         """Plug a vehicle in: the connector becomes Preparing and charges after the delay.
 
-        The vehicle stays until ``unplug``.
+        ``spec`` chooses properties of the vehicle (the others are random). The vehicle stays
+        until ``unplug``.
         """
         now = self.catch_up()
         _charger, conn = self.connector(charger_id, connector_id)
         if conn.vehicle is not None:
             raise SimulatorError("a vehicle is already plugged in")
-        vehicle = new_vehicle(
-            self.state,
-            self.state.rng,
-            auto_depart=False,
-            id_tag=id_tag,
-            vehicle_id=vehicle_id,
-            soc=soc,
-            target_soc=target_soc,
-            capacity_wh=capacity_wh,
-        )
+        vehicle = new_vehicle(self.state, self.state.rng, auto_depart=False, **spec)
         plug(conn, vehicle, now, auto_start=auto_start)
         self._changed(now)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from .availability import active_reservation
 from .model import (
@@ -29,21 +29,26 @@ def set_state(conn: Connector, state: str, now: float) -> None:
         conn.state_since = now
 
 
+class VehicleSpec(TypedDict, total=False):
+    """Chosen properties of a new vehicle; those left out or ``None`` are drawn at random."""
+
+    id_tag: str | None
+    vehicle_id: str | None
+    soc: float | None
+    target_soc: float | None
+    capacity_wh: float | None
+    max_power_w: float | None
+
+
 def new_vehicle(
-    state: DepotState,
-    rng: random.Random,
-    *,
-    auto_depart: bool,
-    id_tag: str | None = None,
-    vehicle_id: str | None = None,
-    soc: float | None = None,
-    target_soc: float | None = None,
-    capacity_wh: float | None = None,
-    max_power_w: float | None = None,
+    state: DepotState, rng: random.Random, *, auto_depart: bool, **spec: Unpack[VehicleSpec]
 ) -> Vehicle:
     """Create a vehicle; unspecified properties are drawn from ``rng``."""
     state.vehicle_counter += 1
     tags = sorted(tag for tag, enabled in state.rfid.items() if enabled) or sorted(state.rfid)
+    id_tag, vehicle_id = spec.get("id_tag"), spec.get("vehicle_id")
+    soc, target_soc = spec.get("soc"), spec.get("target_soc")
+    capacity_wh, max_power_w = spec.get("capacity_wh"), spec.get("max_power_w")
     if id_tag is None:
         id_tag = rng.choice(tags) if tags else "00000000"
     return Vehicle(

@@ -14,6 +14,11 @@ from .common import get_sim, number, parse_int, read_object
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from depotfinity_simulator.depot import DepotSimulator
+
+    #: An admin action: applies the JSON object body to the simulator.
+    type Action = Callable[[DepotSimulator, dict[str, Any]], None]
+
 routes = web.RouteTableDef()
 OK: dict[str, Any] = {"ok": True}
 
@@ -33,6 +38,22 @@ def _admin_errors(
 
     wrapped.__doc__ = handler.__doc__
     return wrapped
+
+
+def _action(path: str, name: str) -> Callable[[Action], Action]:
+    """Serve ``action(sim, body)`` as ``POST path`` (JSON object body, answer ``{"ok": true}``)."""
+
+    def register(action: Action) -> Action:
+        async def handler(request: web.Request) -> web.Response:
+            sim = get_sim(request)
+            action(sim, await read_object(request))
+            return web.json_response(OK)
+
+        handler.__doc__ = action.__doc__
+        routes.post(path, name=name)(_admin_errors(handler))
+        return action
+
+    return register
 
 
 def _string(body: dict[str, Any], key: str) -> str:
@@ -63,6 +84,16 @@ def _required_int(body: dict[str, Any], key: str) -> int:
     if value is None:
         raise InvalidPayloadError
     return value
+
+
+def _connector(body: dict[str, Any]) -> tuple[str, int]:
+    """Return the ``charger_id`` and ``connector_id`` of the body (both required)."""
+    return _string(body, "charger_id"), _required_int(body, "connector_id")
+
+
+def _charger_or_connector(body: dict[str, Any]) -> tuple[str, int | None]:
+    """Return the ``charger_id`` and the optional ``connector_id`` of the body."""
+    return _string(body, "charger_id"), _optional_int(body, "connector_id")
 
 
 def _optional_number(body: dict[str, Any], key: str) -> float | None:
@@ -99,20 +130,15 @@ async def advance(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "time": sim.clock.now().isoformat()})
 
 
-@routes.post("/_admin/faults", name="admin:inject_fault")
-@_admin_errors
-async def inject_fault(request: web.Request) -> web.Response:
+@_action("/_admin/faults", "admin:inject_fault")
+def inject_fault(sim: DepotSimulator, body: dict[str, Any]) -> None:
     """Fault a charger or one of its connectors."""
-    sim = get_sim(request)
-    body = await read_object(request)
     sim.inject_fault(
-        _string(body, "charger_id"),
-        _optional_int(body, "connector_id"),
+        *_charger_or_connector(body),
         error_code=body.get("error_code") or "GroundFailure",
         vendor_error_code=body.get("vendor_error_code") or "E42",
         duration=_optional_number(body, "duration"),
     )
-    return web.json_response(OK)
 
 
 @routes.delete("/_admin/faults/{charger_id}", name="admin:clear_fault")
@@ -125,103 +151,66 @@ async def clear_fault(request: web.Request) -> web.Response:
     return web.json_response(OK)
 
 
-@routes.post("/_admin/http-faults", name="admin:http_faults")
-@_admin_errors
-async def http_faults(request: web.Request) -> web.Response:
+@_action("/_admin/http-faults", "admin:http_faults")
+def http_faults(sim: DepotSimulator, body: dict[str, Any]) -> None:
     """Queue HTTP faults for the next API requests."""
-    sim = get_sim(request)
-    body = await read_object(request)
     sim.faults.queue(
         kind=_string(body, "kind"),
         count=_optional_int(body, "count") or 1,
         path_prefix=_optional_string(body, "path_prefix"),
         retry_after=_optional_int(body, "retry_after") or 1,
     )
-    return web.json_response(OK)
 
 
-@routes.post("/_admin/maintenance", name="admin:maintenance")
-@_admin_errors
-async def maintenance(request: web.Request) -> web.Response:
+@_action("/_admin/maintenance", "admin:maintenance")
+def maintenance(sim: DepotSimulator, body: dict[str, Any]) -> None:
     """Open a maintenance window of ``duration`` virtual seconds (default 90)."""
-    sim = get_sim(request)
-    body = await read_object(request)
     duration = _optional_number(body, "duration")
     sim.faults.maintenance(90.0 if duration is None else duration)
-    return web.json_response(OK)
 
 
-@routes.post("/_admin/latency", name="admin:latency")
-@_admin_errors
-async def latency(request: web.Request) -> web.Response:
+@_action("/_admin/latency", "admin:latency")
+def latency(sim: DepotSimulator, body: dict[str, Any]) -> None:
     """Add ``seconds`` of real latency to each API request."""
-    sim = get_sim(request)
-    body = await read_object(request)
     sim.faults.latency = number(body.get("seconds"), minimum=0.0)
-    return web.json_response(OK)
 
 
-@routes.post("/_admin/package", name="admin:package")
-@_admin_errors
-async def package(request: web.Request) -> web.Response:
+@_action("/_admin/package", "admin:package")
+def package(sim: DepotSimulator, body: dict[str, Any]) -> None:
     """Switch the subscription package (basic, advanced or premium)."""
-    sim = get_sim(request)
-    body = await read_object(request)
     name = _string(body, "package")
     if name not in PACKAGES:
         raise ValueError(f"package must be one of {', '.join(PACKAGES)}")
     sim.package = name
-    return web.json_response(OK)
 
 
-@routes.post("/_admin/plug-in", name="admin:plug_in")
-@_admin_errors
-async def plug_in(request: web.Request) -> web.Response:
+@_action("/_admin/plug-in", "admin:plug_in")
+def plug_in(sim: DepotSimulator, body: dict[str, Any]) -> None:
     """Plug a vehicle into a connector (optional ``soc``, ``target_soc``, ``id_tag``)."""
-    sim = get_sim(request)
-    body = await read_object(request)
     sim.plug_in(
-        _string(body, "charger_id"),
-        _required_int(body, "connector_id"),
+        *_connector(body),
         soc=_optional_number(body, "soc"),
         target_soc=_optional_number(body, "target_soc"),
         id_tag=_optional_string(body, "id_tag"),
     )
-    return web.json_response(OK)
 
 
-@routes.post("/_admin/unplug", name="admin:unplug")
-@_admin_errors
-async def unplug(request: web.Request) -> web.Response:
+@_action("/_admin/unplug", "admin:unplug")
+def unplug(sim: DepotSimulator, body: dict[str, Any]) -> None:
     """Unplug the vehicle from a connector."""
-    sim = get_sim(request)
-    body = await read_object(request)
-    sim.unplug(_string(body, "charger_id"), _required_int(body, "connector_id"))
-    return web.json_response(OK)
+    sim.unplug(*_connector(body))
 
 
-@routes.post("/_admin/status-override", name="admin:status_override")
-@_admin_errors
-async def status_override(request: web.Request) -> web.Response:
+@_action("/_admin/status-override", "admin:status_override")
+def status_override(sim: DepotSimulator, body: dict[str, Any]) -> None:
     """Report a verbatim status for a charger or connector (``status: null`` removes it)."""
-    sim = get_sim(request)
-    body = await read_object(request)
-    sim.set_status_override(
-        _string(body, "charger_id"),
-        _optional_int(body, "connector_id"),
-        status=_optional_string(body, "status"),
-    )
-    return web.json_response(OK)
+    sim.set_status_override(*_charger_or_connector(body), status=_optional_string(body, "status"))
 
 
-@routes.post("/_admin/charger-enabled", name="admin:charger_enabled")
-@_admin_errors
-async def charger_enabled(request: web.Request) -> web.Response:
+@_action("/_admin/charger-enabled", "admin:charger_enabled")
+def charger_enabled(sim: DepotSimulator, body: dict[str, Any]) -> None:
     """Enable or disable a charger (``enabled``: true/false)."""
-    sim = get_sim(request)
-    body = await read_object(request)
     enabled = body.get("enabled")
     if not isinstance(enabled, bool):
         raise InvalidPayloadError
     sim.set_charger_enabled(_string(body, "charger_id"), enabled)
-    return web.json_response(OK)

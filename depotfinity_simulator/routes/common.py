@@ -44,6 +44,15 @@ async def read_object(request: web.Request) -> dict[str, Any]:
     return body
 
 
+def object_list(raw: object, max_items: int) -> list[dict[str, Any]]:
+    """Return ``raw`` if it is a list of at most ``max_items`` JSON objects."""
+    if not isinstance(raw, list) or len(raw) > max_items:
+        raise InvalidPayloadError
+    if not all(isinstance(entry, dict) for entry in raw):
+        raise InvalidPayloadError
+    return raw
+
+
 def parse_int(text: str | None, *, minimum: int = 1, maximum: int | None = None) -> int:
     """Parse a decimal integer path/query parameter within bounds."""
     if text is None or not text.isascii() or not text.isdigit() or len(text) > MAX_INT_TEXT:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from aiohttp import web
 
@@ -16,7 +16,7 @@ from depotfinity_simulator.operations import (
     set_power_limits,
 )
 
-from .common import get_sim, non_empty_string, number, read_json, read_object, timestamp
+from .common import get_sim, non_empty_string, number, object_list, read_object, timestamp
 
 routes = web.RouteTableDef()
 
@@ -112,12 +112,8 @@ async def charger_groups(request: web.Request) -> web.Response:
 
 
 def _windows(raw: object, factor: float) -> list[PowerLimitWindow]:
-    if not isinstance(raw, list) or len(raw) > MAX_WINDOWS:
-        raise InvalidPayloadError
     windows = []
-    for entry in raw:
-        if not isinstance(entry, dict):
-            raise InvalidPayloadError
+    for entry in object_list(raw, MAX_WINDOWS):
         start = timestamp(entry.get("fromDate"))
         end = timestamp(entry.get("toDate"))
         limit = number(entry.get("externalPowerLimit"), minimum=0.0)
@@ -137,9 +133,7 @@ async def external_power_limits(request: web.Request) -> web.Response:
     group = sim.state.groups.get(request.match_info["chargerGroupId"])
     if group is None:
         raise ApiError(404, {"message": "Charger group not found."})
-    body: Any = await read_json(request)
-    if not isinstance(body, dict):
-        raise InvalidPayloadError
+    body = await read_object(request)
     source = body.get("source")
     if source is not None:
         source = non_empty_string(source)

@@ -11,7 +11,7 @@ from depotfinity_simulator.errors import InvalidPayloadError, NotFoundError
 from depotfinity_simulator.model import PriceBlock
 from depotfinity_simulator.operations import set_prices
 
-from .common import get_sim, non_empty_string, number, read_object
+from .common import get_sim, non_empty_string, number, object_list, read_object
 
 routes = web.RouteTableDef()
 PATH = "/v1/vppController/{siteId}/energyPrices"
@@ -27,13 +27,8 @@ def _blocks(body: dict[str, Any]) -> list[PriceBlock]:
             raise InvalidPayloadError from err
     if not isinstance(prices, dict):
         raise InvalidPayloadError
-    raw = prices.get("blocks")
-    if not isinstance(raw, list) or len(raw) > MAX_BLOCKS:
-        raise InvalidPayloadError
     blocks = []
-    for entry in raw:
-        if not isinstance(entry, dict):
-            raise InvalidPayloadError
+    for entry in object_list(prices.get("blocks"), MAX_BLOCKS):
         duration = number(entry.get("duration"))
         if duration <= 0:
             raise InvalidPayloadError

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from .common import BootstrapError, alive, poll_until
 
 if TYPE_CHECKING:
     from aiohttp import ClientSession
+
+
+class Payload(TypedDict, total=False):
+    """What a request sends: a JSON body or a form."""
+
+    json_body: Any
+    form: Mapping[str, str] | None
 
 
 def ensure_status(
@@ -34,17 +41,14 @@ class HomeAssistantApi:
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json_body: Any = None,
-        form: Mapping[str, str] | None = None,
-    ) -> tuple[int, Any]:
+    async def request(self, method: str, path: str, **payload: Unpack[Payload]) -> tuple[int, Any]:
         """Send one request; return the status and the decoded body (JSON when it is)."""
         async with self.session.request(
-            method, self.url + path, json=json_body, data=form, headers=self._headers()
+            method,
+            self.url + path,
+            json=payload.get("json_body"),
+            data=payload.get("form"),
+            headers=self._headers(),
         ) as response:
             text = await response.text()
             try:
@@ -58,12 +62,11 @@ class HomeAssistantApi:
         method: str,
         path: str,
         *,
-        json_body: Any = None,
-        form: Mapping[str, str] | None = None,
         expect: Collection[int] | None = None,
+        **payload: Unpack[Payload],
     ) -> Any:
         """Send one request that must succeed (see ``ensure_status``); return its body."""
-        status, body = await self.request(method, path, json_body=json_body, form=form)
+        status, body = await self.request(method, path, **payload)
         ensure_status(method, path, status, body, expect)
         return body
 

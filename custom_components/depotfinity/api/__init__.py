@@ -36,18 +36,15 @@ from .models import (
     ChargerGroup,
     CommandResult,
     Connectivity,
-    DeviceStatus,
     PowerLimitWindow,
     PriceBlock,
     Reservation,
-    SessionEvent,
-    SessionReport,
-    SessionReports,
     StatusRecord,
     TimeSeriesPoint,
     Transaction,
 )
 from .queries import TransactionFilters, TransactionPages
+from .reports import DeviceStatus, SessionEvent, SessionReport, SessionReports
 from .selfreport import ApiSelfReport
 
 __all__ = [

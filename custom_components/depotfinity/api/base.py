@@ -45,6 +45,11 @@ def segment(value: str | int) -> str:
     return quoted
 
 
+def endpoint(template: str, **values: str | int) -> str:
+    """Fill a path template, each value URL-quoted as one segment (see :func:`segment`)."""
+    return template.format_map({name: segment(value) for name, value in values.items()})
+
+
 def message_of(body: object) -> str:
     """Return the ``message`` of a success body (empty if there is none)."""
     if isinstance(body, Mapping):
@@ -113,6 +118,43 @@ class BaseClient:
         With ``only_new`` only those not returned by an earlier ``only_new`` call (log once).
         """
         return self.report.surprises(only_new=only_new)
+
+    async def _get(
+        self,
+        path: str,
+        api: ApiGroup,
+        shape: str,
+        priority: Priority,
+        params: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Read ``path`` and return the decoded body (a read is retried once, see ``_exchange``)."""
+        return await self._request(
+            "GET", path, api=api, priority=priority, params=params, shape=shape
+        )
+
+    async def _write(
+        self,
+        method: str,
+        path: str,
+        api: ApiGroup,
+        priority: Priority,
+        body: Any = None,
+        *,
+        secrets: Sequence[str] = (),
+        display: str | None = None,
+    ) -> str:
+        """Send a write answered by a Success body; return the server's message."""
+        answer = await self._request(
+            method,
+            path,
+            api=api,
+            priority=priority,
+            body=body,
+            display=display,
+            secrets=secrets,
+            shape="success",
+        )
+        return message_of(answer)
 
     async def _request(
         self,

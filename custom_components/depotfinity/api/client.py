@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Unpack
 
 from . import const
-from .base import segment
+from .base import endpoint
 from .commands import CommandsMixin
 from .const import ApiGroup
 from .exceptions import DepotFinityResponseError
@@ -15,13 +15,13 @@ from .models import (
     Connectivity,
     PriceBlock,
     Reservation,
-    SessionReports,
     StatusRecord,
     TimeSeriesPoint,
     Transaction,
 )
 from .parsing import dict_items, expect_items
 from .queries import TransactionFilters, TransactionPages, transaction_params, window_params
+from .reports import SessionReports
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -42,36 +42,26 @@ class DepotFinityClient(CommandsMixin):
         self, charger_id: str, *, priority: Priority = Priority.POLL
     ) -> StatusRecord:
         """Return the newest availability status of a charger."""
-        path = const.PATH_CHARGER_STATUS.format(charger_id=segment(charger_id))
-        body = await self._request(
-            "GET", path, api=ApiGroup.CHARGER_STATUS, priority=priority, shape="chargerAvailability"
-        )
+        path = endpoint(const.PATH_CHARGER_STATUS, charger_id=charger_id)
+        body = await self._get(path, ApiGroup.CHARGER_STATUS, "chargerAvailability", priority)
         return StatusRecord.latest(body)
 
     async def get_connector_status(
         self, charger_id: str, connector_id: int, *, priority: Priority = Priority.POLL
     ) -> StatusRecord:
         """Return the newest availability status of a connector."""
-        path = const.PATH_CONNECTOR_STATUS.format(
-            charger_id=segment(charger_id), connector_id=segment(connector_id)
+        path = endpoint(
+            const.PATH_CONNECTOR_STATUS, charger_id=charger_id, connector_id=connector_id
         )
-        body = await self._request(
-            "GET",
-            path,
-            api=ApiGroup.CHARGER_STATUS,
-            priority=priority,
-            shape="connectorAvailability",
-        )
+        body = await self._get(path, ApiGroup.CHARGER_STATUS, "connectorAvailability", priority)
         return StatusRecord.latest(body)
 
     async def get_charger_connectivity(
         self, charger_id: str, *, priority: Priority = Priority.POLL
     ) -> Connectivity:
         """Return whether the charger is connected to the backend."""
-        path = const.PATH_CONNECTIVITY.format(charger_id=segment(charger_id))
-        body = await self._request(
-            "GET", path, api=ApiGroup.CHARGER_STATUS, priority=priority, shape="connectivity"
-        )
+        path = endpoint(const.PATH_CONNECTIVITY, charger_id=charger_id)
+        body = await self._get(path, ApiGroup.CHARGER_STATUS, "connectivity", priority)
         return Connectivity.latest(body)
 
     # ------------------------------------------------------------------ transactions
@@ -87,13 +77,8 @@ class DepotFinityClient(CommandsMixin):
         """Return one page of transactions (filters: see :class:`TransactionFilters`)."""
         params = transaction_params(filters)
         params.update(page=str(page), limit=str(limit))
-        body = await self._request(
-            "GET",
-            const.PATH_TRANSACTIONS,
-            api=ApiGroup.TRANSACTIONS,
-            priority=priority,
-            params=params,
-            shape="transaction",
+        body = await self._get(
+            const.PATH_TRANSACTIONS, ApiGroup.TRANSACTIONS, "transaction", priority, params
         )
         return Transaction.list_from(body)
 
@@ -154,10 +139,8 @@ class DepotFinityClient(CommandsMixin):
         self, transaction_id: int, *, priority: Priority = Priority.POLL
     ) -> Transaction:
         """Return one transaction (the single-transaction path is inferred)."""
-        path = const.PATH_TRANSACTION.format(transaction_id=segment(transaction_id))
-        body = await self._request(
-            "GET", path, api=ApiGroup.TRANSACTIONS, priority=priority, shape="transaction"
-        )
+        path = endpoint(const.PATH_TRANSACTION, transaction_id=transaction_id)
+        body = await self._get(path, ApiGroup.TRANSACTIONS, "transaction", priority)
         if isinstance(body, list):
             if len(body) != 1:
                 raise DepotFinityResponseError("Expected exactly one transaction")
@@ -186,13 +169,8 @@ class DepotFinityClient(CommandsMixin):
             "limit": str(limit),
             **window_params(start, end),
         }
-        body = await self._request(
-            "GET",
-            const.PATH_SESSION_REPORTS,
-            api=ApiGroup.SESSION_REPORTS,
-            priority=priority,
-            params=params,
-            shape="sessionReport",
+        body = await self._get(
+            const.PATH_SESSION_REPORTS, ApiGroup.SESSION_REPORTS, "sessionReport", priority, params
         )
         return SessionReports.from_dict(body)
 
@@ -209,34 +187,23 @@ class DepotFinityClient(CommandsMixin):
     ) -> list[TimeSeriesPoint]:
         """Return the time series of one measurand (charger or connector level)."""
         if connector_id is None:
-            path = const.PATH_TIME_SERIES_CHARGER.format(charger_id=segment(charger_id))
+            path = endpoint(const.PATH_TIME_SERIES_CHARGER, charger_id=charger_id)
         else:
-            path = const.PATH_TIME_SERIES_CONNECTOR.format(
-                charger_id=segment(charger_id), connector_id=segment(connector_id)
+            path = endpoint(
+                const.PATH_TIME_SERIES_CONNECTOR, charger_id=charger_id, connector_id=connector_id
             )
         params = {"measurand": str(measurand), **window_params(start, end)}
         if phase is not None:
             params["phase"] = str(phase)
-        body = await self._request(
-            "GET",
-            path,
-            api=ApiGroup.TIME_SERIES,
-            priority=priority,
-            params=params,
-            shape="timeSeries",
-        )
+        body = await self._get(path, ApiGroup.TIME_SERIES, "timeSeries", priority, params)
         return TimeSeriesPoint.list_from(body)
 
     async def list_reservations(
         self, charger_id: str, connector_id: int, *, priority: Priority = Priority.POLL
     ) -> list[Reservation]:
         """List the reservations of a connector (inferred endpoint)."""
-        path = const.PATH_RESERVATIONS.format(
-            charger_id=segment(charger_id), connector_id=segment(connector_id)
-        )
-        body = await self._request(
-            "GET", path, api=ApiGroup.RESERVATIONS, priority=priority, shape="reservation"
-        )
+        path = endpoint(const.PATH_RESERVATIONS, charger_id=charger_id, connector_id=connector_id)
+        body = await self._get(path, ApiGroup.RESERVATIONS, "reservation", priority)
         items = dict_items(expect_items(body, "reservations", allow_list=True))
         return [
             Reservation.from_dict(item, charger_id=charger_id, connector_id=connector_id)
@@ -247,12 +214,8 @@ class DepotFinityClient(CommandsMixin):
         self, *, priority: Priority = Priority.POLL
     ) -> list[ChargerGroup]:
         """List the charger (power) groups (inferred endpoint)."""
-        body = await self._request(
-            "GET",
-            const.PATH_CHARGER_GROUPS,
-            api=ApiGroup.CHARGER_CONTROL,
-            priority=priority,
-            shape="chargerGroup",
+        body = await self._get(
+            const.PATH_CHARGER_GROUPS, ApiGroup.CHARGER_CONTROL, "chargerGroup", priority
         )
         return ChargerGroup.list_from(body)
 
@@ -260,8 +223,6 @@ class DepotFinityClient(CommandsMixin):
         self, site_id: str, *, priority: Priority = Priority.POLL
     ) -> list[PriceBlock]:
         """Return the VPP energy price blocks of a site (inferred read path)."""
-        path = const.PATH_ENERGY_PRICES.format(site_id=segment(site_id))
-        body = await self._request(
-            "GET", path, api=ApiGroup.VPP, priority=priority, shape="energyPrices"
-        )
+        path = endpoint(const.PATH_ENERGY_PRICES, site_id=site_id)
+        body = await self._get(path, ApiGroup.VPP, "energyPrices", priority)
         return PriceBlock.list_from(body)

@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from . import const
-from .base import BaseClient, message_of, segment
+from .base import BaseClient, endpoint
 from .const import ApiGroup, AuthorizationType, RemoteCommandType
 from .errors import redact
 from .limiter import Priority
@@ -27,7 +27,7 @@ class CommandsMixin(BaseClient):
         self, charger_id: str, *, priority: Priority = Priority.COMMAND
     ) -> CommandResult:
         """Drop the charger's backend connection (it reconnects by itself)."""
-        path = const.PATH_FORCE_TERMINATE.format(charger_id=segment(charger_id))
+        path = endpoint(const.PATH_FORCE_TERMINATE, charger_id=charger_id)
         body = await self._request(
             "PUT",
             path,
@@ -45,34 +45,21 @@ class CommandsMixin(BaseClient):
         """Import RFID tags in bulk; returns the server's message."""
         if isinstance(tags, str):
             raise TypeError("tags must be a sequence of strings, not a string")
-        body = await self._request(
-            "POST",
-            const.PATH_RFID_IMPORT,
-            api=ApiGroup.RFID,
-            priority=priority,
-            body={"interimVehicleIDs": list(tags)},
-            secrets=tags,
-            shape="success",
+        payload = {"interimVehicleIDs": list(tags)}
+        return await self._write(
+            "POST", const.PATH_RFID_IMPORT, ApiGroup.RFID, priority, payload, secrets=tags
         )
-        return message_of(body)
 
     async def set_rfid_enabled(
         self, tag: str, enabled: bool, *, priority: Priority = Priority.COMMAND
     ) -> str:
         """Enable or disable an RFID tag; returns the server's message."""
         status = "true" if enabled else "false"
-        path = const.PATH_RFID_STATUS.format(tag=segment(tag), status=status)
+        path = endpoint(const.PATH_RFID_STATUS, tag=tag, status=status)
         display = const.PATH_RFID_STATUS.format(tag=redact(tag), status=status)
-        body = await self._request(
-            "POST",
-            path,
-            api=ApiGroup.RFID,
-            priority=priority,
-            display=display,
-            secrets=(tag,),
-            shape="success",
+        return await self._write(
+            "POST", path, ApiGroup.RFID, priority, secrets=(tag,), display=display
         )
-        return message_of(body)
 
     async def send_remote_command(
         self,
@@ -86,9 +73,7 @@ class CommandsMixin(BaseClient):
         priority: Priority = Priority.COMMAND,
     ) -> CommandResult:
         """Send an OCPP-style remote command (never retried automatically once sent)."""
-        path = const.PATH_REMOTE_COMMAND.format(
-            charger_id=segment(charger_id), command_type=segment(command_type)
-        )
+        path = endpoint(const.PATH_REMOTE_COMMAND, charger_id=charger_id, command_type=command_type)
         payload: dict[str, Any] = {"connectorId": connector_id}
         if id_tag is not None:
             payload["idTag"] = id_tag
@@ -118,8 +103,13 @@ class CommandsMixin(BaseClient):
         priority: Priority = Priority.COMMAND,
     ) -> CommandResult:
         """Start a charging session (``startChargingSession``)."""
-        return await self._charging(
-            RemoteCommandType.START, charger_id, connector_id, id_tag, id_tag_type, priority
+        return await self.send_remote_command(
+            charger_id,
+            RemoteCommandType.START,
+            connector_id=connector_id,
+            id_tag=id_tag,
+            id_tag_type=id_tag_type,
+            priority=priority,
         )
 
     async def stop_charging(
@@ -131,26 +121,11 @@ class CommandsMixin(BaseClient):
         priority: Priority = Priority.COMMAND,
     ) -> CommandResult:
         """Stop a charging session (``stopChargingSession``, inferred)."""
-        return await self._charging(
-            RemoteCommandType.STOP, charger_id, connector_id, id_tag, None, priority
-        )
-
-    async def _charging(
-        self,
-        command: RemoteCommandType,
-        charger_id: str,
-        connector_id: int,
-        id_tag: str | None,
-        id_tag_type: str | None,
-        priority: Priority,
-    ) -> CommandResult:
-        """Send a start or stop command (the shared part of the two)."""
         return await self.send_remote_command(
             charger_id,
-            command,
+            RemoteCommandType.STOP,
             connector_id=connector_id,
             id_tag=id_tag,
-            id_tag_type=id_tag_type,
             priority=priority,
         )
 
@@ -168,9 +143,7 @@ class CommandsMixin(BaseClient):
         priority: Priority = Priority.COMMAND,
     ) -> Reservation:
         """Reserve a connector for a time window."""
-        path = const.PATH_RESERVATIONS.format(
-            charger_id=segment(charger_id), connector_id=segment(connector_id)
-        )
+        path = endpoint(const.PATH_RESERVATIONS, charger_id=charger_id, connector_id=connector_id)
         payload = {
             "ReservationStart": format_datetime(start),
             "ReservationEnd": format_datetime(end),
@@ -206,10 +179,11 @@ class CommandsMixin(BaseClient):
         priority: Priority = Priority.COMMAND,
     ) -> None:
         """Cancel a reservation (inferred endpoint)."""
-        path = const.PATH_RESERVATION.format(
-            charger_id=segment(charger_id),
-            connector_id=segment(connector_id),
-            reservation_id=segment(reservation_id),
+        path = endpoint(
+            const.PATH_RESERVATION,
+            charger_id=charger_id,
+            connector_id=connector_id,
+            reservation_id=reservation_id,
         )
         await self._request("DELETE", path, api=ApiGroup.RESERVATIONS, priority=priority)
 
@@ -223,21 +197,13 @@ class CommandsMixin(BaseClient):
         priority: Priority = Priority.COMMAND,
     ) -> str:
         """Replace the external power-limit schedule of a charger group."""
-        path = const.PATH_EXTERNAL_POWER_LIMITS.format(group_id=segment(group_id))
+        path = endpoint(const.PATH_EXTERNAL_POWER_LIMITS, group_id=group_id)
         payload = {
             "source": source,
             "externalPowerRateUnit": unit,
             "dynamicPowerLimit": [window.to_dict() for window in windows],
         }
-        body = await self._request(
-            "PUT",
-            path,
-            api=ApiGroup.CHARGER_CONTROL,
-            priority=priority,
-            body=payload,
-            shape="success",
-        )
-        return message_of(body)
+        return await self._write("PUT", path, ApiGroup.CHARGER_CONTROL, priority, payload)
 
     async def set_energy_prices(
         self,
@@ -248,10 +214,7 @@ class CommandsMixin(BaseClient):
         priority: Priority = Priority.COMMAND,
     ) -> str:
         """Write the VPP energy price blocks of a site (``PricesJsonStr`` as object or string)."""
-        path = const.PATH_ENERGY_PRICES.format(site_id=segment(site_id))
+        path = endpoint(const.PATH_ENERGY_PRICES, site_id=site_id)
         prices: dict[str, Any] = {"blocks": [block.to_dict() for block in blocks]}
         payload = {"PricesJsonStr": json.dumps(prices) if as_json_string else prices}
-        body = await self._request(
-            "POST", path, api=ApiGroup.VPP, priority=priority, body=payload, shape="success"
-        )
-        return message_of(body)
+        return await self._write("POST", path, ApiGroup.VPP, priority, payload)

@@ -21,6 +21,7 @@ from .exceptions import (
     DepotFinityServerError,
     DepotFinityUnavailableError,
     DepotFinityValidationError,
+    ErrorDetails,
 )
 
 _REDACTED = "**REDACTED**"
@@ -95,30 +96,30 @@ def error_from_response(
     message, response_status = _body_fields(text)
     where = f" from {context}" if context else ""
     summary = f"HTTP {status}{where}" + (f": {message}" if message else "")
-    kwargs: dict[str, Any] = {"status": status, "body": text, "message": message}
+    details: ErrorDetails = {"status": status, "body": text, "message": message}
     if status == 400:
         if response_status is not None and response_status.lower() == "rejected":
-            return DepotFinityCommandRejectedError(summary, **kwargs)
-        return DepotFinityValidationError(summary, **kwargs)
+            return DepotFinityCommandRejectedError(summary, **details)
+        return DepotFinityValidationError(summary, **details)
     if status == 401:
         return DepotFinityAccessError(
-            f"{summary} (the {api} API refuses access)", api=api, **kwargs
+            f"{summary} (the {api} API refuses access)", api=api, **details
         )
     if status == 403:
         return DepotFinityPackageError(
-            f"{summary} (is the {api} API in the subscribed package?)", api=api, **kwargs
+            f"{summary} (is the {api} API in the subscribed package?)", api=api, **details
         )
     if status == 404:
-        return DepotFinityNotFoundError(summary, **kwargs)
+        return DepotFinityNotFoundError(summary, **details)
     if status == 409:
-        return DepotFinityConflictError(summary, **kwargs)
+        return DepotFinityConflictError(summary, **details)
     # Without a (valid) header retry_after stays None: the limiter chooses the back-off.
     if (retry_after := parse_retry_after(headers.get("Retry-After"))) is not None:
         retry_after = min(retry_after, MAX_RETRY_AFTER)
     if status == 429:
-        return DepotFinityRateLimitError(summary, retry_after=retry_after, **kwargs)
+        return DepotFinityRateLimitError(summary, retry_after=retry_after, **details)
     if status in (503, 504):
-        return DepotFinityUnavailableError(summary, retry_after=retry_after, **kwargs)
+        return DepotFinityUnavailableError(summary, retry_after=retry_after, **details)
     if status >= 500:
-        return DepotFinityServerError(summary, **kwargs)
-    return DepotFinityError(summary, **kwargs)
+        return DepotFinityServerError(summary, **details)
+    return DepotFinityError(summary, **details)

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
+
+class ErrorDetails(TypedDict, total=False):
+    """What every :class:`DepotFinityError` may carry besides its text (see there)."""
+
+    status: int | None
+    body: str | None
+    message: str | None
+
 
 class DepotFinityError(Exception):
     """Base class of every error raised by the client.
@@ -42,16 +52,10 @@ class DepotFinityPackageError(DepotFinityError):
     """403 on an API call: the API is not part of the subscribed package."""
 
     def __init__(
-        self,
-        text: str,
-        *,
-        api: str | None = None,
-        status: int | None = None,
-        body: str | None = None,
-        message: str | None = None,
+        self, text: str, *, api: str | None = None, **details: Unpack[ErrorDetails]
     ) -> None:
         """Initialise the error; ``api`` names the API group (e.g. ``Remote Commands``)."""
-        super().__init__(text, status=status, body=body, message=message)
+        super().__init__(text, **details)
         self.api = api
 
 
@@ -83,16 +87,10 @@ class _RetryAfterError(DepotFinityError):
     """An error that tells when to try again."""
 
     def __init__(
-        self,
-        text: str,
-        *,
-        retry_after: float | None = None,
-        status: int | None = None,
-        body: str | None = None,
-        message: str | None = None,
+        self, text: str, *, retry_after: float | None = None, **details: Unpack[ErrorDetails]
     ) -> None:
         """Initialise the error; ``retry_after`` is in seconds."""
-        super().__init__(text, status=status, body=body, message=message)
+        super().__init__(text, **details)
         self.retry_after = retry_after
 
 

@@ -28,23 +28,6 @@ from .parsing import (
     parse_value,
     pick,
 )
-from .reports import DeviceStatus, SessionEvent, SessionReport, SessionReports
-
-__all__ = [
-    "ChargerGroup",
-    "CommandResult",
-    "Connectivity",
-    "DeviceStatus",
-    "PowerLimitWindow",
-    "PriceBlock",
-    "Reservation",
-    "SessionEvent",
-    "SessionReport",
-    "SessionReports",
-    "StatusRecord",
-    "TimeSeriesPoint",
-    "Transaction",
-]
 
 # ------------------------------------------------------------------------------ status
 

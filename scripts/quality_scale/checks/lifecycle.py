@@ -1,6 +1,7 @@
 """Checks of the config entry life cycle: setup, runtime data, unloading, actions."""
 
 import ast
+from collections.abc import Iterator
 from typing import Final
 
 from quality_scale.astutil import (
@@ -35,25 +36,23 @@ def _entry_param(func: FunctionNode) -> ast.arg | None:
     return args[1] if len(args) >= 2 else None
 
 
-def _typed_entry_reasons(integ: Integration, aliases: set[str]) -> list[str]:
-    """Check that the functions receiving config entries use the typed alias."""
+def _typed_entry_reasons(integ: Integration, aliases: set[str]) -> Iterator[str]:
+    """Yield each function receiving a config entry that does not use the typed alias."""
     functions: list[Located[FunctionNode]] = [
         found
         for mod in [m for m in (integ.module(""), *integ.platform_modules()) if m is not None]
         if (found := integ.entry_point("async_setup_entry", mod.name)) is not None
     ]
     functions += integ.diagnostics_functions()
-    reasons: list[str] = []
     for mod, func in functions:
         param = _entry_param(func)
         if param is None or param.annotation is None:
-            reasons.append(f"{integ.where(mod, func)}: {func.name} has no typed entry argument")
+            yield f"{integ.where(mod, func)}: {func.name} has no typed entry argument"
         elif integ.imported_name(mod, param.annotation) not in aliases:
-            reasons.append(
+            yield (
                 f"{integ.where(mod, func)}: {func.name} annotates the entry as "
                 f"{ast.unparse(param.annotation)}, not {' or '.join(sorted(aliases))}"
             )
-    return reasons
 
 
 @check("runtime-data")
