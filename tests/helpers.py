@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
@@ -19,6 +21,7 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
+from custom_components.depotfinity.api import DepotFinityClient, DepotFinityConnectionError
 from custom_components.depotfinity.const import (
     CONF_CHARGER_ID,
     CONF_CONNECTORS,
@@ -264,3 +267,23 @@ def expected_wait(told: float, documented: float | tuple[float, float]) -> Any:
         low, high = documented
         return pytest.approx((low + high) / 2, abs=(high - low) / 2)
     return documented
+
+
+def service_fault(
+    simulator: SimulatorServer, fault: str | None, method: str = "authenticate"
+) -> AbstractContextManager[Any]:
+    """Make the service fail: "429" (30 s), "503" (maintenance, 90 s), "down" or "bug"."""
+    if fault == "429":
+        simulator.sim.faults.queue("429", count=5, retry_after=30)
+    elif fault == "503":
+        simulator.sim.faults.maintenance(duration=90)
+    elif fault is not None:
+        error = DepotFinityConnectionError("refused") if fault == "down" else RuntimeError("bug")
+        return patch.object(DepotFinityClient, method, side_effect=error)
+    return nullcontext()
+
+
+def retry_placeholders(fault: str | None) -> dict[str, str]:
+    """The placeholders a form shows with a fault's error (no Retry-After: our own back-off)."""
+    waits = {"429": expected_wait(30, 300), "503": expected_wait(90, 30)}
+    return {"retry_after": str(waits[fault])} if fault in waits else {}

@@ -45,7 +45,7 @@ async def test_problem_and_charging_follow_the_depot(
     coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     assert hass.states.get("binary_sensor.ch_01_problem").state == STATE_OFF
-    assert hass.states.get("binary_sensor.ch_01_connector_2_charging").state == STATE_OFF
+    assert hass.states.get("binary_sensor.ch_01_connector_2_power_flowing").state == STATE_OFF
 
     simulator.sim.inject_fault("CH-01", error_code="HighTemperature")
     simulator.sim.plug_in("CH-02", 1)
@@ -58,7 +58,7 @@ async def test_problem_and_charging_follow_the_depot(
     await poll_until_idle(hass, freezer, coordinator)
     assert hass.states.get("binary_sensor.ch_01_problem").state == STATE_ON
     assert hass.states.get("sensor.ch_01_error_code").state == "high_temperature"
-    assert hass.states.get("binary_sensor.ch_02_connector_1_charging").state == STATE_ON
+    assert hass.states.get("binary_sensor.ch_02_connector_1_power_flowing").state == STATE_ON
     assert hass.states.get("sensor.depotfinity_demo_client_chargers_faulted").state == "1"
 
     simulator.sim.clear_fault("CH-01")

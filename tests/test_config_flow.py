@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER, ConfigSubentry
+from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import area_registry as ar
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -20,14 +21,12 @@ from custom_components.depotfinity.api import (
 )
 from custom_components.depotfinity.const import (
     CONF_API_URL,
+    CONF_AREA,
     CONF_AUTH_URL,
-    CONF_BUDGET_SHARE,
     CONF_CHARGER_ID,
     CONF_CLIENT_ID,
     CONF_CLIENT_SECRET,
     CONF_CONNECTORS,
-    CONF_GROUP_ID,
-    CONF_ID_TAG,
     CONF_NAME,
     CONF_REGION,
     DOMAIN,
@@ -37,7 +36,7 @@ from custom_components.depotfinity.const import (
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, entry_data
-from .helpers import expected_wait
+from .helpers import retry_placeholders, service_fault
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
 
@@ -54,6 +53,26 @@ async def _submit(hass: HomeAssistant, flow_id: str, data: dict[str, Any]) -> An
     return await hass.config_entries.flow.async_configure(flow_id, data)
 
 
+URL_KEYS = (CONF_API_URL, CONF_AUTH_URL)
+URL_STEPS = ("urls", "reconfigure_urls")
+
+
+async def _account(
+    hass: HomeAssistant, flow_id: str, data: dict[str, Any], step: str = "user"
+) -> Any:
+    """Fill the account forms from ``step`` on: name and credentials, then the custom URLs."""
+    if step not in URL_STEPS:
+        result = await _submit(hass, flow_id, {k: v for k, v in data.items() if k not in URL_KEYS})
+        if result.get("step_id") not in URL_STEPS:
+            return result
+    return await _submit(hass, flow_id, {k: data[k] for k in URL_KEYS})
+
+
+def _depot(simulator: SimulatorServer, **changes: str) -> dict[str, Any]:
+    """What the user types: a depot name, then the simulator's account."""
+    return {CONF_NAME: "Demo Depot", **entry_data(simulator), **changes}
+
+
 async def _start(hass: HomeAssistant) -> str:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.FORM
@@ -64,7 +83,12 @@ async def _start(hass: HomeAssistant) -> str:
 async def test_full_flow(hass: HomeAssistant, simulator: SimulatorServer) -> None:
     """Credentials, then the chargers seen in transactions and the listed groups."""
     flow_id = await _start(hass)
-    result = await _submit(hass, flow_id, entry_data(simulator))
+    result = await _submit(
+        hass, flow_id, {k: v for k, v in _depot(simulator).items() if k not in URL_KEYS}
+    )
+    # The custom region asks for the URLs in a step of their own.
+    assert result["step_id"] == "urls"
+    result = await _account(hass, flow_id, _depot(simulator), "urls")
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "chargers"
     assert result["description_placeholders"]["count"] == str(len(simulator.sim.charger_ids))
@@ -80,10 +104,14 @@ async def test_full_flow(hass: HomeAssistant, simulator: SimulatorServer) -> Non
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == f"DepotFinity {CLIENT_ID}"
+    assert result["title"] == "Demo Depot"
     assert result["data"][CONF_CLIENT_SECRET] == CLIENT_SECRET
     entry = result["result"]
     assert entry.unique_id == CLIENT_ID
+    # No area picked: a new one named after the depot, for the Overview.
+    area = ar.async_get(hass).async_get_area(entry.data[CONF_AREA])
+    assert area is not None
+    assert area.name == "Demo Depot"
     subentries = {(s.subentry_type, s.unique_id): s for s in entry.subentries.values()}
     for charger_id, connectors in zip(simulator.sim.charger_ids, ([1, 2], [1]), strict=True):
         charger = subentries[(SUBENTRY_CHARGER, charger_id)]
@@ -97,28 +125,8 @@ async def test_full_flow(hass: HomeAssistant, simulator: SimulatorServer) -> Non
     assert subentries[(SUBENTRY_GROUP, "my-group")].title == "my-group"
 
     # The same API client cannot be added twice.
-    result = await _submit(hass, await _start(hass), entry_data(simulator))
+    result = await _account(hass, await _start(hass), _depot(simulator))
     assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
-
-
-def _fault(
-    simulator: SimulatorServer, fault: str | None, method: str = "authenticate"
-) -> AbstractContextManager[Any]:
-    """Make the service fail: "429" (30 s), "503" (maintenance, 90 s), "down" or "bug"."""
-    if fault == "429":
-        simulator.sim.faults.queue("429", count=5, retry_after=30)
-    elif fault == "503":
-        simulator.sim.faults.maintenance(duration=90)
-    elif fault is not None:
-        error = DepotFinityConnectionError("refused") if fault == "down" else RuntimeError("bug")
-        return patch.object(DepotFinityClient, method, side_effect=error)
-    return nullcontext()
-
-
-def _retry(fault: str | None) -> dict[str, str]:
-    """The placeholders a form shows with a fault's error (no Retry-After: our own back-off)."""
-    waits = {"429": expected_wait(30, 300), "503": expected_wait(90, 30)}
-    return {"retry_after": str(waits[fault])} if fault in waits else {}
 
 
 @pytest.mark.parametrize(
@@ -146,14 +154,14 @@ async def test_user_errors_then_recover(
 ) -> None:
     """Each problem is shown where it belongs, stores nothing, and can be got over."""
     flow_id = await _start(hass)
-    with _fault(simulator, fault):
-        result = await _submit(hass, flow_id, {**entry_data(simulator), **data})
+    with service_fault(simulator, fault):
+        result = await _account(hass, flow_id, _depot(simulator, **data))
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == errors
-    assert result["description_placeholders"] == _retry(fault)
+    assert result["description_placeholders"] == retry_placeholders(fault)
     assert not hass.config_entries.async_entries(DOMAIN)
     simulator.sim.faults.clear()
-    result = await _submit(hass, flow_id, entry_data(simulator))
+    result = await _account(hass, flow_id, _depot(simulator), result["step_id"])
     assert result["step_id"] == "chargers"
 
 
@@ -165,7 +173,7 @@ async def test_without_packages(hass: HomeAssistant, simulator: SimulatorServer)
         patch.object(DepotFinityClient, "get_transactions", side_effect=forbidden),
         patch.object(DepotFinityClient, "list_charger_groups", side_effect=forbidden),
     ):
-        result = await _submit(hass, flow_id, entry_data(simulator))
+        result = await _account(hass, flow_id, _depot(simulator))
     assert result["step_id"] == "chargers"
     assert result["description_placeholders"]["count"] == "0"
     schema = result["data_schema"].schema
@@ -195,15 +203,15 @@ async def test_chargers_step_errors(
 ) -> None:
     """Typed ids are checked; a bad one names itself, a busy service says when."""
     flow_id = await _start(hass)
-    await _submit(hass, flow_id, entry_data(simulator))
+    await _account(hass, flow_id, _depot(simulator))
     form = {"chargers": [simulator.sim.charger_ids[0]], field: typed}
-    with _fault(simulator, fault, "get_charger_status"):
+    with service_fault(simulator, fault, "get_charger_status"):
         result = await _submit(hass, flow_id, form)
     assert result["errors"] == errors
     assert result["description_placeholders"] == {
         "count": str(len(simulator.sim.charger_ids)),
         "id": typed,
-        **_retry(fault),
+        **retry_placeholders(fault),
     }
     assert not hass.config_entries.async_entries(DOMAIN)
 
@@ -236,142 +244,30 @@ async def test_reconfigure(
     assert result["step_id"] == "reconfigure"
     flow_id = result["flow_id"]
 
-    result = await _submit(hass, flow_id, {**entry_data(simulator), CONF_API_URL: "nope"})
+    result = await _account(hass, flow_id, {**entry_data(simulator), CONF_API_URL: "nope"})
+    assert result["step_id"] == "reconfigure_urls"
     assert result["errors"] == {CONF_API_URL: "invalid_url"}
-    result = await _submit(hass, flow_id, {**entry_data(simulator), CONF_CLIENT_SECRET: "wrong"})
+    result = await _submit(hass, flow_id, {CONF_API_URL: "", CONF_AUTH_URL: "ftp://x"})
+    assert result["errors"] == {CONF_API_URL: "invalid_url", CONF_AUTH_URL: "invalid_url"}
+
+    # A refused secret is shown where the secret is typed.
+    hass.config_entries.flow.async_abort(flow_id)
+    flow_id = (await mock_config_entry.start_reconfigure_flow(hass))["flow_id"]
+    result = await _account(hass, flow_id, {**entry_data(simulator), CONF_CLIENT_SECRET: "wrong"})
+    assert result["step_id"] == "reconfigure"
     assert result["errors"] == {CONF_CLIENT_SECRET: "invalid_auth"}
-    result = await _submit(hass, flow_id, entry_data(simulator))
+    result = await _account(hass, flow_id, entry_data(simulator))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
 
     # Another client id is another entry, not a reconfiguration.
     result = await mock_config_entry.start_reconfigure_flow(hass)
-    result = await _submit(
+    result = await _account(
         hass, result["flow_id"], {**entry_data(simulator), CONF_CLIENT_ID: "someone-else"}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
     assert mock_config_entry.data[CONF_CLIENT_ID] == CLIENT_ID
-
-
-@pytest.mark.parametrize(
-    ("data", "errors", "options"),
-    [
-        ({CONF_ID_TAG: "not a tag!", CONF_BUDGET_SHARE: 100}, {CONF_ID_TAG: "invalid_id_tag"}, {}),
-        ({CONF_ID_TAG: " 89C4704A\n", CONF_BUDGET_SHARE: 60}, None, {CONF_ID_TAG: "89C4704A"}),
-        ({CONF_BUDGET_SHARE: 60}, None, {}),
-    ],
-)
-async def test_options(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    data: dict[str, Any],
-    errors: dict[str, str] | None,
-    options: dict[str, Any],
-) -> None:
-    """The remote-start tag is validated (typed blanks around it dropped); the share stored."""
-    mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    assert result["step_id"] == "init"
-    result = await hass.config_entries.options.async_configure(result["flow_id"], data)
-    assert result.get("errors") == errors
-    if errors is None:
-        assert mock_config_entry.options == {CONF_BUDGET_SHARE: 60, **options}
-    else:
-        assert mock_config_entry.options == {}
-
-
-@pytest.fixture
-def bare_entry(hass: HomeAssistant, simulator: SimulatorServer) -> MockConfigEntry:
-    """An entry for the simulator's account without chargers or groups."""
-    entry = MockConfigEntry(domain=DOMAIN, unique_id=CLIENT_ID, data=entry_data(simulator))
-    entry.add_to_hass(hass)
-    return entry
-
-
-async def _add(hass: HomeAssistant, entry: MockConfigEntry, kind: str, data: dict[str, Any]) -> Any:
-    """Start a subentry flow and submit its form once."""
-    result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, kind), context={"source": SOURCE_USER}
-    )
-    assert result["type"] is FlowResultType.FORM
-    return await hass.config_entries.subentries.async_configure(result["flow_id"], data)
-
-
-async def _rename(hass: HomeAssistant, entry: MockConfigEntry, data: dict[str, Any]) -> Any:
-    """Reconfigure the entry's only subentry."""
-    subentry: ConfigSubentry = next(iter(entry.subentries.values()))
-    result = await entry.start_subentry_reconfigure_flow(hass, subentry.subentry_id)
-    assert result["step_id"] == "reconfigure"
-    result = await hass.config_entries.subentries.async_configure(result["flow_id"], data)
-    assert result["reason"] == "reconfigure_successful"
-    return entry.subentries[subentry.subentry_id]
-
-
-@pytest.mark.parametrize(
-    ("charger_id", "fault", "errors"),
-    [
-        ("CH-404", None, {CONF_CHARGER_ID: "charger_not_found"}),
-        ("bad id", None, {CONF_CHARGER_ID: "invalid_id"}),
-        ("CH-02", "down", {CONF_CHARGER_ID: "cannot_connect"}),
-        ("CH-02", "503", {"base": "maintenance"}),
-        ("CH-02", "429", {"base": "rate_limited"}),
-    ],
-)
-async def test_charger_subentry_errors(
-    hass: HomeAssistant,
-    simulator: SimulatorServer,
-    bare_entry: MockConfigEntry,
-    charger_id: str,
-    fault: str | None,
-    errors: dict[str, str],
-) -> None:
-    """A charger id is checked with the service; nothing is added on an error."""
-    data = {CONF_CHARGER_ID: charger_id, CONF_CONNECTORS: 2}
-    with _fault(simulator, fault, "get_charger_status"):
-        result = await _add(hass, bare_entry, SUBENTRY_CHARGER, data)
-    assert result["errors"] == errors
-    assert result["description_placeholders"] == {"id": charger_id.strip(), **_retry(fault)}
-    assert not bare_entry.subentries
-
-
-async def test_charger_subentry_created_and_reconfigured(
-    hass: HomeAssistant, simulator: SimulatorServer, bare_entry: MockConfigEntry
-) -> None:
-    """A charger is added (typed with a trailing newline), then renamed and resized."""
-    data = {CONF_CHARGER_ID: "CH-02\n", CONF_NAME: "Bay 3", CONF_CONNECTORS: 1}
-    result = await _add(hass, bare_entry, SUBENTRY_CHARGER, data)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    subentry: ConfigSubentry = next(iter(bare_entry.subentries.values()))
-    assert (subentry.title, subentry.unique_id) == ("Bay 3", "CH-02")
-    assert subentry.data == {CONF_CHARGER_ID: "CH-02", CONF_CONNECTORS: [1], CONF_NAME: "Bay 3"}
-    result = await _add(hass, bare_entry, SUBENTRY_CHARGER, data)
-    assert result["reason"] == "already_configured"
-
-    subentry = await _rename(hass, bare_entry, {CONF_NAME: "", CONF_CONNECTORS: 2})
-    assert subentry.title == "CH-02"
-    assert subentry.data == {CONF_CHARGER_ID: "CH-02", CONF_CONNECTORS: [1, 2], CONF_NAME: "CH-02"}
-
-
-async def test_group_subentry_added_and_renamed(
-    hass: HomeAssistant, simulator: SimulatorServer, bare_entry: MockConfigEntry
-) -> None:
-    """A charger group is added by its id, and renamed later (its id stays)."""
-    group_id = "2b0f6c1e-0000-4000-8000-000000000001"
-    result = await _add(hass, bare_entry, SUBENTRY_GROUP, {CONF_GROUP_ID: "../../x"})
-    assert result["errors"] == {CONF_GROUP_ID: "invalid_id"}
-    data = {CONF_GROUP_ID: f"{group_id}\n", CONF_NAME: "Hall B"}
-    result = await _add(hass, bare_entry, SUBENTRY_GROUP, data)
-    assert (result["type"], result["title"]) == (FlowResultType.CREATE_ENTRY, "Hall B")
-    assert next(iter(bare_entry.subentries.values())).unique_id == group_id
-    result = await _add(hass, bare_entry, SUBENTRY_GROUP, {CONF_GROUP_ID: group_id})
-    assert result["reason"] == "already_configured"
-
-    subentry = await _rename(hass, bare_entry, {CONF_NAME: "Hall C"})
-    assert subentry.title == "Hall C"
-    assert dict(subentry.data) == {CONF_GROUP_ID: group_id, CONF_NAME: "Hall C"}
-    subentry = await _rename(hass, bare_entry, {})
-    assert (subentry.title, subentry.data[CONF_NAME]) == (group_id, group_id)
 
 
 def _session(charger_id: str | None, connector_id: int | None) -> Transaction:
@@ -396,3 +292,49 @@ async def test_region_eu_and_discovery(
         result = await _submit(hass, flow_id, data)
     assert result["step_id"] == "chargers"
     assert result["description_placeholders"]["count"] == count
+
+
+EU = {CONF_NAME: "North", CONF_CLIENT_ID: "x", CONF_CLIENT_SECRET: "y", CONF_REGION: "eu"}
+
+
+def _eu_service(transactions: list[Transaction] | Exception) -> AbstractContextManager[Any]:
+    """The eu region's service, answering for the flow's client (no network)."""
+    stack = ExitStack()
+    stack.enter_context(patch.object(DepotFinityClient, "authenticate", return_value=None))
+    found = {"side_effect": transactions} if isinstance(transactions, Exception) else {}
+    stack.enter_context(
+        patch.object(DepotFinityClient, "get_transactions", return_value=transactions, **found)
+    )
+    stack.enter_context(patch.object(DepotFinityClient, "list_charger_groups", return_value=[]))
+    return stack
+
+
+async def test_region_eu_error_then_area_picked(hass: HomeAssistant) -> None:
+    """Without custom URLs errors show on the first form; a picked area is used as is."""
+    area = ar.async_get(hass).async_create("Hall A")
+    flow_id = await _start(hass)
+    with _eu_service(DepotFinityConnectionError("down")):
+        result = await _submit(hass, flow_id, {**EU, CONF_AREA: area.id})
+    assert (result["step_id"], result["errors"]) == ("user", {"base": "cannot_connect"})
+    with _eu_service([_session("CH-07", 2)]):
+        result = await _submit(hass, flow_id, {**EU, CONF_AREA: area.id})
+        result = await _submit(hass, flow_id, {"chargers": ["CH-07"]})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_AREA] == area.id
+    assert [a.name for a in ar.async_get(hass).async_list_areas()] == ["Hall A"]
+
+
+async def test_reconfigure_to_region_eu(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Leaving custom URLs for a region: checked without a URL step."""
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    data = {CONF_CLIENT_ID: CLIENT_ID, CONF_CLIENT_SECRET: "y", CONF_REGION: "eu"}
+    with _eu_service(DepotFinityConnectionError("down")):
+        result = await _submit(hass, result["flow_id"], data)
+    assert (result["step_id"], result["errors"]) == ("reconfigure", {"base": "cannot_connect"})
+    with _eu_service([]):
+        result = await _submit(hass, result["flow_id"], data)
+    assert result["reason"] == "reconfigure_successful"
+    assert mock_config_entry.data[CONF_REGION] == "eu"

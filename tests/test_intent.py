@@ -67,7 +67,8 @@ def _preparing(connector: ConnectorData) -> bool:
             "start_charging",
             False,
             _preparing,
-            (intent.IntentResponseErrorCode.NO_VALID_TARGETS, "Which connector of Bay 3: 1 or 2?"),
+            # Two free connectors: a question as a normal answer, not an error.
+            (None, "Bay 3 has two free connectors, 1 and 2. Which one?"),
             "Bay 3 connector 2 is starting to charge.",
         ),
         (
@@ -90,7 +91,7 @@ async def test_connector_is_picked_by_its_state(
     action: str,
     auto_start: bool,
     ready: Callable[[ConnectorData], bool],
-    not_yet: tuple[intent.IntentResponseErrorCode, str],
+    not_yet: tuple[intent.IntentResponseErrorCode | None, str],
     answer: str,
 ) -> None:
     """Without a connector number: the connector a vehicle waits on, or the one charging."""
@@ -106,6 +107,31 @@ async def test_connector_is_picked_by_its_state(
     response = await ask(hass, intent_type, charger="Bay 3")
     assert speech(response) == answer
     assert [call.data["connector_id"] for call in calls[action]] == [2]
+
+
+async def test_several_charging_connectors_are_asked_about(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    coordinator: DepotFinityCoordinator,
+) -> None:
+    """Stop without a connector while two charge: which one? Nothing is stopped yet."""
+    calls = mock_charging_actions(hass)
+    for number in (1, 2):
+        simulator.sim.plug_in("CH-01", number, auto_start=True)
+    connectors = coordinator.data.chargers["CH-01"].connectors
+    await poll_until(
+        hass,
+        freezer,
+        simulator,
+        coordinator,
+        lambda: all(c.is_active for c in connectors.values()),
+        *(Job(JobKind.CONNECTOR_STATUS, "CH-01", n) for n in (1, 2)),
+    )
+    response = await ask(hass, INTENT_STOP_CHARGING, charger="Bay 3")
+    assert response.error_code is None
+    assert speech(response) == "Bay 3 is charging on two connectors, 1 and 2. Which one?"
+    assert not calls["stop_charging"]
 
 
 @pytest.mark.usefixtures("coordinator")

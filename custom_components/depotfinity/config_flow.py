@@ -11,10 +11,9 @@ from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
-    OptionsFlow,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import selector
+from homeassistant.helpers import area_registry as ar, selector
 from homeassistant.util import dt as dt_util
 import probatio
 from yarl import URL
@@ -27,14 +26,14 @@ from .api import (
 from .connection import create_client
 from .const import (
     CONF_API_URL,
+    CONF_AREA,
     CONF_AUTH_URL,
-    CONF_BUDGET_SHARE,
     CONF_CLIENT_ID,
     CONF_CLIENT_SECRET,
     CONF_CONNECTORS,
-    CONF_ID_TAG,
+    CONF_NAME,
     CONF_REGION,
-    DEFAULT_BUDGET_SHARE,
+    DEFAULT_DEPOT_NAME,
     DEFAULT_REGION,
     DISCOVERY_WINDOW,
     DOMAIN,
@@ -44,6 +43,7 @@ from .const import (
     SUBENTRY_CHARGER,
     SUBENTRY_GROUP,
 )
+from .options_flow import DepotFinityOptionsFlow
 from .subentry_flows import (
     CONNECTORS_SELECTOR,
     ChargerSubentryFlow,
@@ -55,7 +55,7 @@ from .subentry_flows import (
     service_error,
     subentry,
 )
-from .validation import is_valid_id, is_valid_id_tag
+from .validation import is_valid_id
 
 CONF_CHARGERS = "chargers"
 CONF_EXTRA_CHARGERS = "extra_chargers"
@@ -65,20 +65,25 @@ CONF_EXTRA_GROUPS = "extra_groups"
 SECRET_SELECTOR = selector.TextSelector(
     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
 )
+URL_SELECTOR = selector.TextSelector(
+    selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
+)
 CREDENTIALS = {
     probatio.Required(CONF_CLIENT_ID): selector.TextSelector(),
     probatio.Required(CONF_CLIENT_SECRET): SECRET_SELECTOR,
-}
-LOCATION = {
     probatio.Required(CONF_REGION, default=DEFAULT_REGION): selector.SelectSelector(
         selector.SelectSelectorConfig(options=REGIONS, translation_key="region")
     ),
-    probatio.Optional(CONF_API_URL): selector.TextSelector(
-        selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
-    ),
-    probatio.Optional(CONF_AUTH_URL): selector.TextSelector(
-        selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
-    ),
+}
+DEPOT = {
+    probatio.Required(CONF_NAME, default=DEFAULT_DEPOT_NAME): selector.TextSelector(),
+    # Empty: a new area named after the depot, so the depot shows on the Overview.
+    probatio.Optional(CONF_AREA): selector.AreaSelector(),
+}
+# Asked for only when the region is "custom".
+URLS = {
+    probatio.Required(CONF_API_URL): URL_SELECTOR,
+    probatio.Required(CONF_AUTH_URL): URL_SELECTOR,
 }
 
 
@@ -87,9 +92,7 @@ def _split_ids(text: str | None) -> list[str]:
 
 
 def _location_errors(data: Mapping[str, Any]) -> dict[str, str]:
-    """Check the custom API/auth URLs (only used with the custom region)."""
-    if data.get(CONF_REGION) != REGION_CUSTOM:
-        return {}
+    """Check the custom API/auth URLs (asked for with the custom region only)."""
     errors: dict[str, str] = {}
     for key in (CONF_API_URL, CONF_AUTH_URL):
         url = URL(str(data.get(key) or ""))
@@ -172,21 +175,45 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
         return {SUBENTRY_CHARGER: ChargerSubentryFlow, SUBENTRY_GROUP: GroupSubentryFlow}
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the API credentials."""
+        """Ask for the depot's name and area, and the API credentials."""
         check = AccountCheck()
         if user_input is not None:
             await self.async_set_unique_id(user_input[CONF_CLIENT_ID])
             self._abort_if_unique_id_configured()
-            check = await _check_location_and_account(self.hass, user_input)
+            self._data = {**self._data, **user_input, CONF_NAME: user_input[CONF_NAME].strip()}
+            if user_input[CONF_REGION] == REGION_CUSTOM:
+                return await self.async_step_urls()
+            check = await _check_account(self.hass, self._data)
             if not check.errors:
-                self._data = user_input
                 self._discovered = check.chargers
                 return await self.async_step_chargers()
+        return self._user_form(check)
+
+    def _user_form(self, check: AccountCheck) -> ConfigFlowResult:
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema({**CREDENTIALS, **LOCATION}), user_input
+                probatio.Schema({**DEPOT, **CREDENTIALS}), self._data
             ),
+            errors=check.errors,
+            description_placeholders=check.placeholders,
+        )
+
+    async def async_step_urls(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """With the custom region: the API and token server URLs."""
+        check = AccountCheck()
+        if user_input is not None:
+            data = {**self._data, **user_input}
+            check = await _check_location_and_account(self.hass, data)
+            self._data = data
+            if CONF_CLIENT_SECRET in check.errors:
+                return self._user_form(check)  # the secret is asked for there
+            if not check.errors:
+                self._discovered = check.chargers
+                return await self.async_step_chargers()
+        return self.async_show_form(
+            step_id="urls",
+            data_schema=self.add_suggested_values_to_schema(probatio.Schema(URLS), self._data),
             errors=check.errors,
             description_placeholders=check.placeholders,
         )
@@ -222,8 +249,12 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
             if not chargers and not errors:
                 errors["base"] = "no_chargers"
             if not errors:
+                name = self._data[CONF_NAME] or DEFAULT_DEPOT_NAME
+                if not self._data.get(CONF_AREA):
+                    # A new area named after the depot: the Overview shows it.
+                    self._data[CONF_AREA] = ar.async_get(self.hass).async_get_or_create(name).id
                 return self.async_create_entry(
-                    title=f"DepotFinity {self._data[CONF_CLIENT_ID]}",
+                    title=name,
                     data=self._data,
                     subentries=[
                         *(
@@ -301,62 +332,46 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the secret, region or URLs of the same API client."""
+        """Change the secret or region of the same API client."""
         entry = self._get_reconfigure_entry()
         check = AccountCheck()
         if user_input is not None:
             await self.async_set_unique_id(user_input[CONF_CLIENT_ID])
             self._abort_if_unique_id_mismatch(reason="wrong_account")
-            check = await _check_location_and_account(self.hass, user_input)
+            self._data = {**entry.data, **user_input}
+            if user_input[CONF_REGION] == REGION_CUSTOM:
+                return await self.async_step_reconfigure_urls()
+            check = await _check_account(self.hass, self._data)
             if not check.errors:
-                return self.async_update_reload_and_abort(entry, data=user_input)
+                return self.async_update_reload_and_abort(entry, data=self._data)
+        return self._reconfigure_form(check, user_input or dict(entry.data))
+
+    def _reconfigure_form(self, check: AccountCheck, values: Mapping[str, Any]) -> ConfigFlowResult:
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema({**CREDENTIALS, **LOCATION}), user_input or dict(entry.data)
-            ),
+            data_schema=self.add_suggested_values_to_schema(probatio.Schema(CREDENTIALS), values),
             errors=check.errors,
             description_placeholders=check.placeholders,
         )
 
-
-class DepotFinityOptionsFlow(OptionsFlow):
-    """Behaviour settings of an account."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """RFID tag for remote starts, and the share of the request budget."""
-        errors: dict[str, str] = {}
+    async def async_step_reconfigure_urls(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """With the custom region: the API and token server URLs."""
+        entry = self._get_reconfigure_entry()
+        check = AccountCheck()
         if user_input is not None:
-            tag = str(user_input.get(CONF_ID_TAG) or "").strip()
-            if tag and not is_valid_id_tag(tag):
-                errors[CONF_ID_TAG] = "invalid_id_tag"
-            else:
-                options = {CONF_BUDGET_SHARE: int(user_input[CONF_BUDGET_SHARE])}
-                if tag:
-                    options[CONF_ID_TAG] = tag  # type: ignore[assignment]
-                return self.async_create_entry(data=options)
-        schema = probatio.Schema(
-            {
-                probatio.Optional(CONF_ID_TAG): selector.TextSelector(
-                    selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
-                ),
-                probatio.Required(
-                    CONF_BUDGET_SHARE, default=DEFAULT_BUDGET_SHARE
-                ): selector.NumberSelector(
-                    selector.NumberSelectorConfig(
-                        min=10,
-                        max=100,
-                        step=5,
-                        unit_of_measurement="%",
-                        mode=selector.NumberSelectorMode.SLIDER,
-                    )
-                ),
-            }
-        )
+            data = {**self._data, **user_input}
+            check = await _check_location_and_account(self.hass, data)
+            if not check.errors:
+                return self.async_update_reload_and_abort(entry, data=data)
+            if CONF_CLIENT_SECRET in check.errors:
+                return self._reconfigure_form(check, data)  # the secret is asked for there
         return self.async_show_form(
-            step_id="init",
+            step_id="reconfigure_urls",
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or dict(self.config_entry.options)
+                probatio.Schema(URLS), user_input or dict(entry.data)
             ),
-            errors=errors,
+            errors=check.errors,
+            description_placeholders=check.placeholders,
         )

@@ -37,6 +37,9 @@ CONF_CHARGER_ID: Final = "charger_id"
 CONF_CONNECTORS: Final = "connectors"
 CONF_GROUP_ID: Final = "group_id"
 CONF_NAME: Final = "name"
+# The depot: its name (the entry's title) and the area its devices go to.
+CONF_AREA: Final = "area"
+DEFAULT_DEPOT_NAME: Final = "Depot"
 
 # Options
 CONF_ID_TAG: Final = "id_tag"

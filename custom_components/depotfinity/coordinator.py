@@ -7,12 +7,13 @@ within the service's budget.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NoReturn
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -48,7 +49,7 @@ from .data import ChargerData, ConnectorData, DepotData, GroupData
 from .errors import error_translation
 from .health import ServiceHealth
 from .polls import Poller
-from .scheduler import JOB_API, Job, JobKind, PollPlanner
+from .scheduler import FOLLOW_UP_DELAYS, JOB_API, Job, JobKind, PollPlanner
 
 # Shortest gap between two ticks (the limiter keeps the budget in any case).
 MIN_TICK = 1.0
@@ -93,6 +94,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self.data = data
         self.poller = Poller(client, self.data, self.planner, self.health.disabled_apis)
         self._next_tick = 0.0
+        self._cancel_follow_up: CALLBACK_TYPE | None = None
         self.sync_configuration()
         scheduler.register(
             entry.entry_id,
@@ -132,6 +134,9 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
 
     def shutdown_scheduling(self) -> None:
         """Leave the host scheduler (on unload, or when setup fails)."""
+        if self._cancel_follow_up is not None:
+            self._cancel_follow_up()
+            self._cancel_follow_up = None
         self.scheduler.unregister(self.config_entry.entry_id)
 
     # Update ----------------------------------------------------------------------
@@ -296,9 +301,23 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
     # Requests from entities and commands -------------------------------------------
 
     def follow_up(self, charger_id: str, connector_id: int | None) -> None:
-        """Re-read a charger or connector soon after a command changed it."""
+        """Re-read a charger or connector soon after a command changed it.
+
+        The read runs when it is due, not at the next tick of the budget's pace,
+        so a start shows in Home Assistant within seconds whoever asked for it
+        (a switch, an action, a voice command).
+        """
         self.planner.follow_up(charger_id, connector_id)
         self.async_update_listeners()
+        if self._cancel_follow_up is not None:
+            self._cancel_follow_up()
+        self._cancel_follow_up = async_call_later(
+            self.hass, FOLLOW_UP_DELAYS[0], self._async_follow_up_refresh
+        )
+
+    async def _async_follow_up_refresh(self, _now: datetime) -> None:
+        self._cancel_follow_up = None
+        await self.async_refresh()
 
     def want_charger_meter(self, charger_id: str, detail: str, *, wanted: bool) -> None:
         """Poll an optional charger reading while an entity shows it."""

@@ -25,6 +25,9 @@ ACTIVE_STATUSES = frozenset(
     )
 )
 NO_ERROR = "NoError"
+# The depot summary's partition of chargers (see ChargerData.summary).
+AVAILABLE, CHARGING, FAULTED, OFFLINE = "available", "charging", "faulted", "offline"
+SUMMARY_STATES = (AVAILABLE, CHARGING, FAULTED, OFFLINE)
 
 
 # The most power one connector can deliver (megawatt charging), W: a register that
@@ -206,6 +209,27 @@ class ChargerData:
         return (None, None, None)
 
     @property
+    def summary(self) -> str | None:
+        """Where the charger counts in the depot's summary: each charger exactly once.
+
+        By precedence: ``offline`` (not connected to DepotFinity, unknown to it,
+        or taken out of service), ``faulted``, ``charging`` (a session runs on a
+        connector), ``available`` (free to start a session). None while its
+        availability has never been read.
+        """
+        if self.connected is False or self.missing:
+            return OFFLINE
+        if self.availability is None:
+            return None
+        if self.is_faulted:
+            return FAULTED
+        if any(connector.is_active for connector in self.connectors.values()):
+            return CHARGING
+        if self.availability.status == ChargerAvailability.UNAVAILABLE:
+            return OFFLINE
+        return AVAILABLE
+
+    @property
     def connected(self) -> bool | None:
         """Whether the charger is connected to the backend (None = unknown)."""
         return None if self.connectivity is None else self.connectivity.connected
@@ -247,6 +271,29 @@ class DepotData:
     chargers: dict[str, ChargerData] = field(default_factory=dict)
     groups: dict[str, GroupData] = field(default_factory=dict)
     last_transactions_query: datetime | None = None
+
+    def chargers_in(self, summary: str) -> int | None:
+        """How many chargers count as ``summary``; None until every charger is known.
+
+        The four counts always add up to the number of chargers.
+        """
+        states = [charger.summary for charger in self.chargers.values()]
+        if None in states:
+            return None
+        return states.count(summary)
+
+    def free_connectors(self) -> int | None:
+        """Connectors free to start a session now (None until every status is known)."""
+        connectors = [c for charger in self.chargers.values() for c in charger.connectors.values()]
+        if any(connector.status is None for connector in connectors):
+            return None
+        return sum(
+            1
+            for connector in connectors
+            if connector.status is not None
+            and connector.status.status == ConnectorStatus.AVAILABLE
+            and not connector.is_faulted
+        )
 
     def connector_keys(self) -> list[tuple[str, int]]:
         """(charger id, connector id) of every configured connector."""

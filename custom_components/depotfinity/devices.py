@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import area_registry as ar, device_registry as dr
 
 from .const import (
+    CONF_AREA,
     CONF_CHARGER_ID,
     CONF_CONNECTORS,
     CONF_GROUP_ID,
@@ -51,6 +52,18 @@ def group_identifier(entry: ConfigEntry, group_id: str) -> tuple[str, str]:
     return (DOMAIN, f"{_account(entry)}_group_{group_id}")
 
 
+def depot_area(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
+    """Name of the area the depot's devices go to when they are created.
+
+    Connectors are child devices: they take their charger's area, so none is set
+    on them (an area of their own would replace the charger in their names).
+    """
+    area_id: str | None = entry.data.get(CONF_AREA)
+    if area_id and (area := ar.async_get(hass).async_get_area(area_id)) is not None:
+        return area.name
+    return None
+
+
 type DeviceKey = tuple[str, str] | tuple[str, str, int]
 
 
@@ -83,8 +96,13 @@ def configured_devices(entry: ConfigEntry) -> Iterator[tuple[str, DeviceKey]]:
 
 @callback
 def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Create or update every device of an entry (once per configuration change)."""
+    """Create or update every device of an entry (once per configuration change).
+
+    New devices go to the depot's area (picked or created in the config flow),
+    so the depot shows on the Overview at once.
+    """
     registry = dr.async_get(hass)
+    area = depot_area(hass, entry)
     hub = registry.async_get_or_create(
         config_entry_id=entry.entry_id,
         identifiers={hub_identifier(entry)},
@@ -92,6 +110,7 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
         manufacturer=MANUFACTURER,
         model="DepotFinity depot",
         entry_type=dr.DeviceEntryType.SERVICE,
+        suggested_area=area,
     )
     for subentry in entry.subentries.values():
         name = subentry.data.get(CONF_NAME) or subentry.title
@@ -106,6 +125,7 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
                 model="EV charger",
                 serial_number=charger_id,
                 via_device_id=hub.id,
+                suggested_area=area,
             )
             for connector_id in subentry.data[CONF_CONNECTORS]:
                 registry.async_get_or_create_child(
@@ -126,6 +146,7 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
                 manufacturer=MANUFACTURER,
                 model="Charger group",
                 via_device_id=hub.id,
+                suggested_area=area,
             )
 
 

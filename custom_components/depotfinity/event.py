@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import callback
 
+from .commands import connector_label
 from .entity import ChargerEntity, device_platform, each_description
 
 PARALLEL_UPDATES = 0
@@ -49,7 +50,12 @@ class ChargerFaultEvent(ChargerEntity, EventEntity):
             FAULT_RAISED if faulted else FAULT_CLEARED,
             {
                 "charger_id": self.charger_id,
+                # Names for messages: a connector always with its charger.
+                "charger_name": charger.name,
                 "connector_id": connector,
+                "connector_name": None
+                if connector is None
+                else connector_label(charger.name, connector),
                 "error_code": code,
                 "vendor_error_code": vendor,
             },

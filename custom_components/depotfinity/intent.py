@@ -28,6 +28,7 @@ from .spoken import (
     ChargerMatch,
     SpokenError,
     SpokenFailureError,
+    SpokenQuestion,
     async_describe_match,
     async_find_charger,
     pick_connector,
@@ -104,6 +105,10 @@ class _ChargerIntent(intent.IntentHandler):
         try:
             match = async_find_charger(intent_obj.hass, slots["charger"]["value"])
             speech = await self._async_answer(intent_obj, match, slots)
+        except SpokenQuestion as question:
+            # Which connector? A question to answer, not a failure.
+            response.async_set_speech(str(question))
+            return response
         except SpokenError as err:
             response.async_set_error(err.code, err.message)
             return response
@@ -141,6 +146,9 @@ class _ConnectorCommandIntent(_ChargerIntent):
     service: str
     fits: Collection[str]
     any_fits = False
+    # When none fits: states a connector may be in, and how to ask which one.
+    candidates: Collection[str] = ()
+    question = ""
     done: str
 
     def __init__(self, slots: dict[probatio.Marker, Any] | None = None) -> None:
@@ -167,7 +175,14 @@ class _ConnectorCommandIntent(_ChargerIntent):
 
     def _pick(self, match: ChargerMatch, number: int | None) -> ConnectorData:
         """The connector to act on."""
-        return pick_connector(match, number, self.fits, any_fits=self.any_fits)
+        return pick_connector(
+            match,
+            number,
+            self.fits,
+            any_fits=self.any_fits,
+            candidates=self.candidates,
+            question=self.question,
+        )
 
     def _action_data(self, match: ChargerMatch, slots: dict[str, Any]) -> dict[str, Any]:
         """What the action takes besides its target."""
@@ -186,7 +201,10 @@ class StartChargingIntent(_ConnectorCommandIntent):
         f"Starts charging an electric vehicle on a DepotFinity depot charger. {_SAY_THE_CONNECTOR}"
     )
     service = SERVICE_START_CHARGING
+    # A vehicle waiting on a connector singles it out; else any free connector.
     fits = (ConnectorStatus.PREPARING,)
+    candidates = (ConnectorStatus.AVAILABLE, ConnectorStatus.PREPARING)
+    question = "{name} has {count} free connectors, {numbers}. Which one?"
     done = "{where} is starting to charge."
 
 
@@ -197,6 +215,7 @@ class StopChargingIntent(_ConnectorCommandIntent):
     description = f"Stops the charging session on a DepotFinity depot charger. {_SAY_THE_CONNECTOR}"
     service = SERVICE_STOP_CHARGING
     fits = ACTIVE_STATUSES
+    question = "{name} is charging on {count} connectors, {numbers}. Which one?"
     done = "Stopping the charging on {where}."
 
     @override

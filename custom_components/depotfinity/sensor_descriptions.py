@@ -28,7 +28,7 @@ from homeassistant.const import (
 from homeassistant.helpers.typing import StateType
 
 from .api import ApiGroup, ChargePointErrorCode, ChargerAvailability, ConnectorStatus
-from .data import ChargerData, ConnectorData, DepotData
+from .data import SUMMARY_STATES, ChargerData, ConnectorData, DepotData
 
 type SensorValue = StateType | datetime
 
@@ -63,50 +63,26 @@ class DepotSensorDescription(SensorEntityDescription):
     api: ApiGroup | None = ApiGroup.CHARGER_STATUS
 
 
-def _count(depot: DepotData, test: Callable[[ChargerData], bool]) -> int:
-    return sum(1 for charger in depot.chargers.values() if test(charger))
-
-
-def _is_available(charger: ChargerData) -> bool:
-    return (
-        charger.availability is not None
-        and charger.availability.status == ChargerAvailability.AVAILABLE
-        and not charger.is_faulted
-        and charger.connected is not False
-    )
-
-
 def _total_power(depot: DepotData) -> float | None:
     values = [c.power_w for c in depot.chargers.values() if c.power_w is not None]
     return sum(values) if values else None
 
 
 DEPOT_SENSORS: tuple[DepotSensorDescription, ...] = (
-    DepotSensorDescription(
-        key="chargers_available",
-        translation_key="chargers_available",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda depot: _count(depot, _is_available),
+    *(
+        DepotSensorDescription(
+            key=f"chargers_{summary}",
+            translation_key=f"chargers_{summary}",
+            state_class=SensorStateClass.MEASUREMENT,
+            value_fn=lambda depot, summary=summary: depot.chargers_in(summary),  # type: ignore[misc]
+        )
+        for summary in SUMMARY_STATES
     ),
     DepotSensorDescription(
-        key="chargers_charging",
-        translation_key="chargers_charging",
+        key="free_connectors",
+        translation_key="free_connectors",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda depot: _count(
-            depot, lambda c: any(x.is_charging for x in c.connectors.values())
-        ),
-    ),
-    DepotSensorDescription(
-        key="chargers_faulted",
-        translation_key="chargers_faulted",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda depot: _count(depot, lambda c: c.is_faulted),
-    ),
-    DepotSensorDescription(
-        key="chargers_offline",
-        translation_key="chargers_offline",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda depot: _count(depot, lambda c: c.connected is False),
+        value_fn=lambda depot: depot.free_connectors(),
     ),
     DepotSensorDescription(
         key="total_power",
@@ -301,7 +277,6 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorDescription, ...] = (
     ConnectorSensorDescription(
         key="last_session_start_soc",
         translation_key="last_session_start_soc",
-        device_class=SensorDeviceClass.BATTERY,
         native_unit_of_measurement=PERCENTAGE,
         value_fn=lambda c: None if c.last_session is None else c.last_session.initial_soc,
         api=ApiGroup.TRANSACTIONS,
@@ -309,7 +284,6 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorDescription, ...] = (
     ConnectorSensorDescription(
         key="last_session_end_soc",
         translation_key="last_session_end_soc",
-        device_class=SensorDeviceClass.BATTERY,
         native_unit_of_measurement=PERCENTAGE,
         value_fn=lambda c: None if c.last_session is None else c.last_session.end_soc,
         api=ApiGroup.TRANSACTIONS,

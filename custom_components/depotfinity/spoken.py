@@ -49,6 +49,14 @@ class SpokenFailureError(SpokenError):
         super().__init__(message, intent.IntentResponseErrorCode.FAILED_TO_HANDLE)
 
 
+class SpokenQuestion(Exception):  # noqa: N818 - a question, not an error
+    """A follow-up question: asked as a normal answer, not as an error."""
+
+
+# Counts as said in an answer ("two free connectors").
+NUMBER_WORDS: Final = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
 @dataclass(frozen=True, slots=True)
 class ChargerMatch:
     """A charger a name resolved to."""
@@ -126,12 +134,20 @@ def async_find_charger(hass: HomeAssistant, name: str) -> ChargerMatch:
 
 
 def pick_connector(
-    match: ChargerMatch, number: int | None, fits: Collection[str], *, any_fits: bool = False
+    match: ChargerMatch,
+    number: int | None,
+    fits: Collection[str],
+    *,
+    any_fits: bool = False,
+    candidates: Collection[str] = (),
+    question: str = "",
 ) -> ConnectorData:
     """The connector that was said, the only one, or the one in a fitting state.
 
     With ``any_fits`` the first fitting connector will do; otherwise it must be
-    the only one.
+    the only one. When none fits, the only connector in a ``candidates`` state
+    will do; when several do, ``question`` (with ``{name}``, ``{count}`` and
+    ``{numbers}``) asks which one.
     """
     connectors = match.charger.connectors
     if number is not None:
@@ -144,15 +160,30 @@ def pick_connector(
         return connectors[number]
     if len(connectors) == 1:
         return next(iter(connectors.values()))
-    fitting = [
-        connector
-        for _, connector in sorted(connectors.items())
-        if connector.status is not None and connector.status.status in fits
-    ]
+    fitting = _in_states(match, fits)
     if len(fitting) == 1 or (fitting and any_fits):
         return fitting[0]
+    pool = fitting or _in_states(match, candidates)
+    if len(pool) == 1:
+        return pool[0]
+    if pool and question:
+        raise SpokenQuestion(
+            question.format(
+                name=match.name,
+                count=NUMBER_WORDS.get(len(pool), str(len(pool))),
+                numbers=spoken_list([str(c.connector_id) for c in pool]),
+            )
+        )
     numbers = spoken_list([str(n) for n in sorted(connectors)], "or")
-    raise SpokenError(f"Which connector of {match.name}: {numbers}?")
+    raise SpokenQuestion(f"Which connector of {match.name}: {numbers}?")
+
+
+def _in_states(match: ChargerMatch, states: Collection[str]) -> list[ConnectorData]:
+    return [
+        connector
+        for _, connector in sorted(match.charger.connectors.items())
+        if connector.status is not None and connector.status.status in states
+    ]
 
 
 def _label(labels: dict[str, str], sensor: str, state: str | None, raw: str) -> str:
