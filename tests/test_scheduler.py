@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+import itertools
 
 import pytest
 
@@ -156,3 +157,30 @@ def test_switched_off_kind_and_probe() -> None:
     ran = _run(planner, clock, 1.0, 30)
     assert probe in ran
     assert probe not in planner.jobs
+
+
+@pytest.mark.parametrize("chargers", [5, 50, 100])
+def test_transactions_every_minute_at_any_fleet_size(chargers: int) -> None:
+    """The fleet-wide read that shows session starts and ends does not slow with the fleet."""
+    clock = Clock()
+    host = HostScheduler()
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(chargers))
+    host.register("e", planner)
+    assert planner.status_period > 60 or chargers == 5
+    ran_at: list[float] = []
+    spacing = host.tick_interval("e")
+    end = clock.now + 600
+    while clock.now < end:
+        if (job := planner.pop_due()) is not None:
+            if job.kind is JobKind.TRANSACTIONS:
+                ran_at.append(clock.now)
+            planner.done(job)
+        clock.now += spacing
+    gaps = [b - a for a, b in itertools.pairwise(ran_at)]
+    assert len(ran_at) == pytest.approx(10, abs=1)
+    assert max(gaps) <= 60 + spacing
+    # Its requests are planned: the status period makes room for them.
+    assert planner.sweep_cost == pytest.approx(
+        planner.periodic_cost + planner.status_period / 60, rel=1e-6
+    )

@@ -56,13 +56,17 @@ class HostScheduler:
         return not self._planners
 
     def rebalance(self) -> None:
-        """Give every planner the same status period, fitted to the total cost."""
-        # The transactions share depends on T; two passes settle it.
-        for _ in range(2):
-            total = sum(planner.sweep_cost for planner in self._planners.values())
-            period = total / self.poll_rate if total else MIN_STATUS_PERIOD
-            for planner in self._planners.values():
-                planner.set_status_period(period)
+        """Give every planner the same status period, fitted to the total cost.
+
+        The fixed-period reads (transactions, once a minute) come off the rate
+        first; the rest paces the status period: T = K0 / (R - F).
+        """
+        planners = self._planners.values()
+        periodic = sum(planner.periodic_cost for planner in planners)
+        free_rate = max(self.poll_rate - sum(planner.fixed_rate for planner in planners), 1e-3)
+        period = periodic / free_rate if periodic else MIN_STATUS_PERIOD
+        for planner in planners:
+            planner.set_status_period(period)
 
     def tick_interval(self, key: str) -> float:
         """Seconds between two requests of one entry, by its share of the cost."""

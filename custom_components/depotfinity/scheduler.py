@@ -13,10 +13,11 @@ Cadence, cheapest first to most frequent (T = status period):
 - charger connectivity: every 3 T;
 - power and energy of connectors in a session: every 2 T;
 - a fleet-wide transactions query (session starts/ends, last sessions): every
-  ``max(T, 60 s)``.
-T itself follows from the fleet: T = K / R, where K is the number of requests
-one sweep costs (amortised over the slower jobs) and R the poll rate the budget
-allows after keeping a reserve for commands.
+  60 s, whatever T (it goes first when due).
+T itself follows from the fleet: T = K0 / (R - F), where K0 is the number of
+requests one sweep costs (amortised over the slower jobs), R the poll rate the
+budget allows after keeping a reserve for commands, and F the rate of the
+fixed-period transactions read.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from .api import ApiGroup
 # Requests kept unused below the poll budget, so clock skew between us and the
 # service never turns into a 429.
 POLL_MARGIN = 2
-TRANSACTIONS_MIN_PERIOD = 60.0
+# The fleet-wide transactions read runs every minute whatever the fleet's size:
+# it shows every session that starts or ends (5 requests per 5 minutes).
+TRANSACTIONS_PERIOD = 60.0
 MIN_STATUS_PERIOD = 10.0
 FOLLOW_UP_DELAYS = (3.0, 10.0)
 # [INFERRED] How long a meter sample may lag the connector status (the simulator
@@ -97,6 +100,9 @@ class Job:
     detail: str = ""
 
 
+type _Entry = tuple[float, int, Job]
+
+
 @dataclass(slots=True)
 class _Schedule:
     due: float
@@ -111,15 +117,12 @@ class PollPlanner:
     _jobs: dict[Job, _Schedule] = field(default_factory=dict)
     _active: set[Job] = field(default_factory=set)
     _status_period: float = MIN_STATUS_PERIOD
-    # Status jobs go first when several are due: their freshness is what the
-    # budget is planned around; meters and transactions absorb the jitter.
-    # Three queues: hinted jobs (follow-ups after a command, a session the
-    # transactions query saw start) first, then status jobs, then the rest.
-    _heaps: tuple[
-        list[tuple[float, int, Job]],
-        list[tuple[float, int, Job]],
-        list[tuple[float, int, Job]],
-    ] = field(default_factory=lambda: ([], [], []))
+    # Four queues, by urgency: hinted jobs (follow-ups after a command, a
+    # session the transactions read saw start), the transactions read on its
+    # minute, then status jobs and the other jobs, each by its planned share.
+    _heaps: tuple[list[_Entry], list[_Entry], list[_Entry], list[_Entry]] = field(
+        default_factory=lambda: ([], [], [], [])
+    )
     _counter: itertools.count[int] = field(default_factory=itertools.count)
     _other_credit: float = 0.0
 
@@ -192,15 +195,23 @@ class PollPlanner:
     # Pace --------------------------------------------------------------------
 
     @property
+    def periodic_cost(self) -> float:
+        """Requests one status period costs for the jobs paced by T, slower ones amortised."""
+        return sum(
+            1.0 / schedule.period_factor
+            for job, schedule in self._jobs.items()
+            if job.kind is not JobKind.TRANSACTIONS and schedule.period_factor > 0
+        )
+
+    @property
+    def fixed_rate(self) -> float:
+        """Requests per second of the jobs on a fixed period (the transactions read)."""
+        return 1.0 / TRANSACTIONS_PERIOD if Job(JobKind.TRANSACTIONS) in self._jobs else 0.0
+
+    @property
     def sweep_cost(self) -> float:
-        """Requests one status period costs, slower jobs amortised (K)."""
-        cost = 0.0
-        for job, schedule in self._jobs.items():
-            if job.kind is JobKind.TRANSACTIONS:
-                cost += min(1.0, self._status_period / TRANSACTIONS_MIN_PERIOD)
-            elif schedule.period_factor > 0:
-                cost += 1.0 / schedule.period_factor
-        return cost
+        """Requests one status period costs, every job included (K)."""
+        return self.periodic_cost + self.fixed_rate * self._status_period
 
     @property
     def status_period(self) -> float:
@@ -251,17 +262,18 @@ class PollPlanner:
         period, and the other jobs still get their turn. Call once per tick.
         """
         now = self.clock()
-        hinted, status, other = (self._peek(heap) for heap in self._heaps)
-        if hinted is not None and self._jobs[hinted].due <= now:
-            return heapq.heappop(self._heaps[0])[2]
+        hinted, timed, status, other = (self._peek(heap) for heap in self._heaps)
+        for index, first in enumerate((hinted, timed)):
+            if first is not None and self._jobs[first].due <= now:
+                return heapq.heappop(self._heaps[index])[2]
         status_due = status is not None and self._jobs[status].due <= now
         other_due = other is not None and self._jobs[other].due <= now
         self._other_credit = min(self._other_credit + 1.0 - self.status_share, MAX_OTHER_CREDIT)
         if other_due and (not status_due or self._other_credit >= 1.0):
             self._other_credit = max(self._other_credit - 1.0, 0.0)
-            return heapq.heappop(self._heaps[2])[2]
+            return heapq.heappop(self._heaps[3])[2]
         if status_due:
-            return heapq.heappop(self._heaps[1])[2]
+            return heapq.heappop(self._heaps[2])[2]
         return None
 
     @property
@@ -279,7 +291,7 @@ class PollPlanner:
         if schedule is None:
             return
         if job.kind is JobKind.TRANSACTIONS:
-            period = max(self._status_period, TRANSACTIONS_MIN_PERIOD)
+            period = TRANSACTIONS_PERIOD
         elif schedule.period_factor <= 0 and not ok:
             # A failed one-shot read (the last energy of a session) is tried again
             # until it succeeds.
@@ -336,10 +348,15 @@ class PollPlanner:
         self._push(job, schedule.due)
 
     def _push(self, job: Job, due: float, *, hinted: bool = False) -> None:
-        heap = self._heaps[0 if hinted else 1 if job.kind in STATUS_KINDS else 2]
+        if hinted:
+            heap = self._heaps[0]
+        elif job.kind is JobKind.TRANSACTIONS:
+            heap = self._heaps[1]  # keeps its minute: next after hints
+        else:
+            heap = self._heaps[2 if job.kind in STATUS_KINDS else 3]
         heapq.heappush(heap, (due, next(self._counter), job))
 
-    def _peek(self, heap: list[tuple[float, int, Job]]) -> Job | None:
+    def _peek(self, heap: list[_Entry]) -> Job | None:
         while heap:
             due, _, job = heap[0]
             schedule = self._jobs.get(job)
