@@ -287,3 +287,36 @@ def test_defaults_and_no_class_level_registry() -> None:
 def test_invalid_settings_are_rejected(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="must"):
         RequestLimiter(**kwargs)  # type: ignore[arg-type]
+
+
+def test_the_window_is_carried_over_a_restart() -> None:
+    """Ages, not monotonic times, survive a restart: the first requests after it stay in budget."""
+    before = _limiter(ManualTime())
+    before.import_log({"ages": [float(age) for age in range(80)]}, elapsed=0.0)
+    before.penalize(50, unavailable=True)
+    saved = before.export_log()
+    assert len(saved["ages"]) == 80
+    assert saved["blocked_for"] == 50
+    assert saved["unavailable"] is True
+
+    later = ManualTime()
+    later.now = 5000.0  # a new process: another monotonic clock
+    after = _limiter(later)
+    after.import_log(saved, elapsed=30.0)
+    # Ages 0..79 s plus the 30 s since: all still inside the 5-minute window.
+    assert after.used() == 80
+    assert after.blocked_for() == 20
+    with pytest.raises(DepotFinityUnavailableError):
+        after.raise_if_blocked()
+    later.now += 20  # the pause is over; the window still holds the 80 requests
+    assert after.available(Priority.POLL) == 10
+
+
+def test_an_old_or_broken_window_is_not_carried_over() -> None:
+    """Requests that left the window meanwhile, and junk, count for nothing."""
+    limiter = _limiter(ManualTime())
+    limiter.import_log({"ages": [10, "x", None, True, 250], "blocked_for": "soon"}, elapsed=100.0)
+    assert limiter.used() == 1  # 10 + 100 s is inside; 250 + 100 s is not
+    assert limiter.blocked_for() == 0
+    limiter.import_log({"ages": "nope"}, elapsed=0.0)
+    assert limiter.used() == 1

@@ -23,7 +23,7 @@ import asyncio
 from enum import StrEnum
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 import warnings
 
 from .const import (
@@ -37,7 +37,7 @@ from .const import (
 from .exceptions import DepotFinityError, DepotFinityRateLimitError, DepotFinityUnavailableError
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Mapping
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -45,6 +45,10 @@ _LOGGER = logging.getLogger(__name__)
 def monotonic() -> float:
     """The default clock, looked up at each call (so a patched clock is followed)."""
     return time.monotonic()
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 class Priority(StrEnum):
@@ -251,6 +255,44 @@ class RequestLimiter:
     def record_success(self) -> None:
         """Note a successful answer: the next 503 starts the back-off ladder again."""
         self._unavailable_streak = 0
+
+    # ------------------------------------------------------------------ carried over a restart
+
+    def export_log(self) -> dict[str, Any]:
+        """The window's requests as ages in seconds, and a pause still running.
+
+        A monotonic clock does not survive a restart; ages do. Store them with the
+        wall-clock time they were taken at, and give :meth:`import_log` the
+        seconds that passed since.
+        """
+        now = self._clock()
+        self._purge(now)
+        return {
+            "ages": [round(now - self._counted_from(slot, now), 3) for slot in self._slots],
+            "blocked_for": round(self.blocked_for(), 3),
+            "unavailable": self._blocked_by is DepotFinityUnavailableError,
+        }
+
+    def import_log(self, log: Mapping[str, Any], elapsed: float) -> None:
+        """Take back a window saved ``elapsed`` seconds ago (e.g. before a restart).
+
+        Requests still inside the window count again, so the first requests
+        after a restart never exceed it; a pause still running goes on. Anything
+        that is not a number is ignored.
+        """
+        now = self._clock()
+        ages = log.get("ages")
+        for age in ages if isinstance(ages, list) else ():
+            if not _is_number(age):
+                continue
+            slot = RequestSlot(now - max(float(age), 0.0) - max(elapsed, 0.0), Priority.POLL)
+            slot.released = True
+            self._slots.append(slot)
+        self._purge(now)
+        blocked = log.get("blocked_for")
+        left = float(blocked) - max(elapsed, 0.0) if isinstance(blocked, int | float) else 0.0
+        if left > 0:
+            self.penalize(left, unavailable=log.get("unavailable") is True)
 
     def penalize(self, retry_after: float, *, unavailable: bool = False) -> None:
         """Block new requests for ``retry_after`` seconds (after a server 429/503).
