@@ -9,14 +9,19 @@
         Print the path of the constraints file Home Assistant installs with.
     dev_bootstrap.py lock --config DIR --requirements FILE --output FILE
         Resolve FILE plus those requirements from scratch and write the pins.
-    dev_bootstrap.py bootstrap --url URL --simulator-log FILE [--check]
+    dev_bootstrap.py http-settings --config DIR --port PORT
+        Store loopback-only HTTP settings for Home Assistant (while it is stopped).
+    dev_bootstrap.py bootstrap --url URL --simulator-log FILE [--check] [--check-long]
+                               [--e2e --screenshots DIR]
         Onboard Home Assistant (owner dev / dev), log in, and add the DepotFinity
         integration for the simulator through the config-flow REST API; with
-        --check, also verify that the chargers' sensors exist and have states.
+        --check, also verify the chargers' sensors, a charge, the listening
+        ports and the repairs; --check-long checks again after 6 minutes;
+        --e2e runs the browser check instead of the API charge.
 
-Everything goes through Home Assistant's own HTTP APIs; nothing here touches
-the files in the configuration directory. The work is done by the modules of
-the devtools package next to this file.
+Everything goes through Home Assistant's own HTTP APIs; only http-settings
+writes a file in the configuration directory (Home Assistant's HTTP store).
+The work is done by the modules of the devtools package next to this file.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import sys
 
 from devtools.bootstrap import BootstrapOptions, run_bootstrap
 from devtools.common import BootstrapError, log
+from devtools.http_config import write_http_settings
 from devtools.requirements import (
     missing_requirements,
     package_constraints,
@@ -64,6 +70,12 @@ def cmd_lock(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_http_settings(args: argparse.Namespace) -> int:
+    """Store the loopback-only HTTP settings."""
+    write_http_settings(Path(args.config), args.port)
+    return 0
+
+
 def cmd_bootstrap(args: argparse.Namespace) -> int:
     """Onboard, log in, add the integration, optionally check."""
     return run_bootstrap(
@@ -73,8 +85,10 @@ def cmd_bootstrap(args: argparse.Namespace) -> int:
             simulator_pid=args.simulator_pid,
             hass_pid=args.hass_pid,
             timeout=args.timeout,
-            check=args.check,
+            check=args.check or args.check_long or args.e2e,
             check_timeout=args.check_timeout,
+            check_long_minutes=args.check_long_minutes if args.check_long else None,
+            screenshots=Path(args.screenshots) if args.e2e else None,
         )
     )
 
@@ -100,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     lock.add_argument("--config", default="config")
     lock.add_argument("--requirements", default="requirements/develop.txt")
     lock.add_argument("--output", default="requirements/develop-constraints.txt")
+    http = command("http-settings", cmd_http_settings, "store loopback-only HTTP settings")
+    http.add_argument("--config", default="config")
+    http.add_argument("--port", type=int, default=8123)
     boot = command("bootstrap", cmd_bootstrap, "onboard and add the integration")
     boot.add_argument("--url", default="http://localhost:8123")
     boot.add_argument("--simulator-log", required=True)
@@ -108,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
     boot.add_argument("--timeout", type=float, default=600, help="seconds to wait for the start")
     boot.add_argument("--check", action="store_true", help="verify the sensors, exit 0/1")
     boot.add_argument("--check-timeout", type=float, default=180)
+    boot.add_argument("--check-long", action="store_true", help="check again after a while")
+    boot.add_argument("--check-long-minutes", type=float, default=6)
+    boot.add_argument("--e2e", action="store_true", help="the browser check (implies --check)")
+    boot.add_argument("--screenshots", default="docs/images", help="folder for --e2e's PNGs")
     return parser
 
 

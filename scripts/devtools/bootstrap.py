@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .check import check, check_charging
 from .common import BootstrapError, log
 from .hass_api import HomeAssistantApi
+from .instance import check_instance, wait_and_check
 from .integration import ensure_integration
-from .onboarding import onboard, remove_onboarding_extras
-from .simulator import wait_simulator
+from .onboarding import ensure_core_config, onboard, remove_onboarding_extras
+from .simulator import Simulator, wait_simulator
 
 # Exit status of the bootstrap when Home Assistant runs but the integration could not be added.
 ADD_FAILED = 3
@@ -30,12 +32,23 @@ class BootstrapOptions:
     timeout: float = 600.0
     check: bool = False
     check_timeout: float = 180.0
+    # --check-long: minutes to let the instance run before checking it again.
+    check_long_minutes: float | None = None
+    # --e2e: the browser check, with its screenshots in this folder.
+    screenshots: Path | None = None
+
+    @property
+    def pids(self) -> set[int]:
+        """The processes whose listening ports are checked."""
+        return {pid for pid in (self.hass_pid, self.simulator_pid) if pid is not None}
 
 
 async def bootstrap(options: BootstrapOptions) -> int:
     """Onboard, log in, add the integration, optionally check; return the exit status."""
     import aiohttp  # noqa: PLC0415
 
+    # Home Assistant starts after this moment: its logbook's starts since then are this run's.
+    since = datetime.now(UTC) - timedelta(seconds=1)
     sim = await wait_simulator(
         options.simulator_log, options.simulator_pid, within=SIMULATOR_START_TIMEOUT
     )
@@ -47,13 +60,30 @@ async def bootstrap(options: BootstrapOptions) -> int:
         await api.wait_running(options.timeout)
         if onboarded_now:
             await remove_onboarding_extras(api)
+        await ensure_core_config(api)
         if not await ensure_integration(api, sim):
             return ADD_FAILED
         if options.check:
-            ok = await check(api, sim, options.check_timeout)
-            ok = ok and await check_charging(api, sim, options.check_timeout)
-            return 0 if ok else 1
+            return 0 if await run_checks(api, sim, options, since) else 1
     return 0
+
+
+async def run_checks(
+    api: HomeAssistantApi, sim: Simulator, options: BootstrapOptions, since: datetime
+) -> bool:
+    """--check (values, a charge, the instance), --check-long and --e2e; whether all passed."""
+    ok = await check(api, sim, options.check_timeout)
+    if options.screenshots is not None:
+        from .e2e import browser_check  # noqa: PLC0415 - playwright only for --e2e
+
+        ok = ok and await browser_check(api, sim, options.screenshots, options.check_timeout)
+    else:
+        ok = ok and await check_charging(api, sim, options.check_timeout)
+    ok = ok and await check_instance(api, options.pids, since, "instance")
+    if ok and options.check_long_minutes is not None:
+        ok = await wait_and_check(api, options.pids, since, options.check_long_minutes)
+        ok = ok and await check(api, sim, options.check_timeout)
+    return ok
 
 
 def run_bootstrap(options: BootstrapOptions) -> int:

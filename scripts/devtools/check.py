@@ -6,20 +6,15 @@ from collections import Counter
 from dataclasses import dataclass
 import json
 import math
-import re
 from typing import Any
 
 from .common import DOMAIN, describe_entry, poll_until
 from .hass_api import HomeAssistantApi
+from .registry import load_depot
 from .simulator import Simulator
 
 UNAVAILABLE = ("unavailable", "unknown")
 State = dict[str, Any]
-
-
-def slug(charger_id: str) -> str:
-    """The part of entity ids that names a charger (CH-01 -> ch_01)."""
-    return re.sub(r"[^a-z0-9]+", "_", charger_id.lower()).strip("_")
 
 
 def has_value(state: State) -> bool:
@@ -68,12 +63,17 @@ class Survey:
 
 async def survey(api: HomeAssistantApi, chargers: list[str]) -> Survey:
     """Look at the integration's entities and group its sensors by charger."""
-    states = await api.states()
+    depot = await load_depot(api)
+    states = {s["entity_id"]: s for s in await api.states()}
     rendered = await api.template(f"{{{{ integration_entities('{DOMAIN}') | list | to_json }}}}")
     ours = set(json.loads(rendered))
-    sensors = [s for s in states if s["entity_id"].startswith("sensor.") and s["entity_id"] in ours]
     by_charger = {
-        charger: [s for s in sensors if slug(charger) in s["entity_id"]] for charger in chargers
+        charger: [
+            states[item["entity_id"]]
+            for item in depot.of_charger(charger)
+            if item["entity_id"].startswith("sensor.") and item["entity_id"] in states
+        ]
+        for charger in chargers
     }
     return Survey(ours, by_charger)
 
@@ -120,26 +120,44 @@ async def check(api: HomeAssistantApi, sim: Simulator, within: float) -> bool:
     return complete
 
 
+@dataclass(frozen=True, slots=True)
+class ChargeTarget:
+    """A connector's Charging switch and the sensors that show a session."""
+
+    switch: str
+    status: str
+    power: str
+
+    @classmethod
+    async def first_free(cls, api: HomeAssistantApi, sim: Simulator) -> ChargeTarget:
+        """Connector 2 of the first charger (the simulator leaves it free at start)."""
+        depot = await load_depot(api)
+        charger = sim.chargers[0]
+        return cls(
+            depot.entity_id(charger, 2, "charging"),
+            depot.entity_id(charger, 2, "status"),
+            depot.entity_id(charger, 2, "power"),
+        )
+
+    async def wait_charging(self, api: HomeAssistantApi, within: float) -> tuple[bool, str]:
+        """Wait until the status is Charging with power > 0; whether it is, and what was seen."""
+
+        async def charging() -> tuple[bool, dict[str, str]]:
+            states = {s["entity_id"]: s["state"] for s in await api.states()}
+            power = as_number(states.get(self.power))
+            return states.get(self.status) == "charging" and power > 0, states
+
+        done, states = await poll_until(charging, within, 2)
+        seen = f"{self.status} = {states.get(self.status)}, {self.power} = {states.get(self.power)}"
+        return done, seen
+
+
 async def check_charging(api: HomeAssistantApi, sim: Simulator, within: float) -> bool:
     """Turn a free connector's Charging switch on; wait for Charging and power > 0."""
-    connector = f"{slug(sim.chargers[0])}_connector_2"
-    switch = f"switch.{connector}_charging"
-    status = f"sensor.{connector}_status"
-    power = f"sensor.{connector}_power"
-    await api.call_service("switch", "turn_on", switch)
-
-    async def charging() -> tuple[bool, dict[str, str]]:
-        states = {s["entity_id"]: s["state"] for s in await api.states()}
-        return states.get(status) == "charging" and as_number(states.get(power)) > 0, states
-
-    done, states = await poll_until(charging, within, 2)
-    if not done:
-        print(
-            f"charging check: FAILED ({status} = {states.get(status)}, "
-            f"{power} = {states.get(power)})"
-        )
-        return False
-    watts = as_number(states.get(power))
-    print(f"charging check: {switch} on -> {status} = charging, {power} = {watts} kW")
-    await api.call_service("switch", "turn_off", switch)
-    return True
+    target = await ChargeTarget.first_free(api, sim)
+    await api.call_service("switch", "turn_on", target.switch)
+    done, seen = await target.wait_charging(api, within)
+    print(f"charging check: {target.switch} on -> {seen}: {'OK' if done else 'FAILED'}")
+    if done:
+        await api.call_service("switch", "turn_off", target.switch)
+    return done

@@ -94,10 +94,12 @@ class HomeAssistantApi:
 
         async def answers() -> bool:
             try:
-                status, _ = await self.request("GET", "/api/")
+                # (Unauthenticated on purpose: an /api/ probe without a token
+                # would count as a failed login and raise a notification.)
+                status, _ = await self.request("GET", "/auth/providers")
             except aiohttp.ClientError, TimeoutError:
                 return False
-            return status in (200, 401)
+            return status < 500
 
         await self._wait_until(answers, within, "Home Assistant's HTTP did not answer")
 

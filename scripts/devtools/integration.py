@@ -1,7 +1,9 @@
 """The DepotFinity config entry: its config flow and options.
 
-The config flow's chargers step turns the chosen chargers and groups into
-subentries; the options give remote starts (the Charging switches) an RFID tag.
+The config flow asks for the depot's name and credentials (and, for a custom
+region, the URLs); its chargers step turns the chosen chargers and groups into
+subentries, which are then named "Bay 1", "Bay 2", ...; the options give remote
+starts (the Charging switches) an RFID tag.
 """
 
 from __future__ import annotations
@@ -12,10 +14,15 @@ from typing import Any
 
 from .common import DOMAIN, BootstrapError, describe_entry, log
 from .hass_api import HomeAssistantApi
+from .naming import name_chargers
 from .simulator import Simulator
 
 FLOW_PATH = "/api/config/config_entries/flow"
 OPTIONS_FLOW_PATH = "/api/config/config_entries/options/flow"
+# The depot as the development instance shows it (entry title, hub device, new area).
+DEPOT_NAME = "Demo Depot"
+# The steps before the chargers step: name and credentials, then (custom region) the URLs.
+DEPOT_STEPS = ("user", "urls")
 
 
 def select_options(form: Mapping[str, Any], name: str) -> list[str] | None:
@@ -61,31 +68,60 @@ def _chargers_answer(form: Mapping[str, Any], sim: Simulator) -> dict[str, Any]:
     return answer
 
 
+def field_names(form: Mapping[str, Any]) -> set[str]:
+    """The names of the fields a flow form asks for."""
+    return {str(item.get("name")) for item in form.get("data_schema") or []}
+
+
+def _depot_answers(sim: Simulator) -> dict[str, Any]:
+    """Every value the depot steps may ask for; each step gets the fields it shows.
+
+    The area is left empty: the integration then creates one named after the depot.
+    """
+    return {
+        "name": DEPOT_NAME,
+        "client_id": sim.client_id,
+        "client_secret": sim.client_secret,
+        "region": "custom",
+        "api_url": sim.url,
+        "auth_url": sim.url,
+    }
+
+
+async def _answer_depot_steps(
+    api: HomeAssistantApi, flow_path: str, result: dict[str, Any], sim: Simulator
+) -> dict[str, Any]:
+    """Answer the depot's name and credentials step and, for a custom region, the URLs step."""
+    answers = _depot_answers(sim)
+    for step_id in DEPOT_STEPS:
+        if not _at_step(result, step_id):
+            continue
+        if step_id == "user":
+            log(f"config flow: {DEPOT_NAME!r}, credentials of {sim.client_id!r} at {sim.url}")
+        fields = field_names(result)
+        answer = {key: value for key, value in answers.items() if key in fields}
+        result = await api.call("POST", flow_path, json_body=answer)
+        if _at_step(result, step_id):
+            raise BootstrapError(f"step {step_id!r} refused the answer: {form_errors(result)}")
+    return dict(result)
+
+
 async def add_integration(api: HomeAssistantApi, sim: Simulator) -> None:
     """Run the DepotFinity config flow for the simulator, accepting every charger."""
     result = await api.call(
         "POST", FLOW_PATH, json_body={"handler": DOMAIN, "show_advanced_options": False}
     )
     flow_path = f"{FLOW_PATH}/{result['flow_id']}"
-    if _at_step(result, "user"):
-        log(f"config flow: credentials of {sim.client_id!r} at {sim.url}")
-        credentials = {
-            "client_id": sim.client_id,
-            "client_secret": sim.client_secret,
-            "region": "custom",
-            "api_url": sim.url,
-            "auth_url": sim.url,
-        }
-        result = await api.call("POST", flow_path, json_body=credentials)
-    if _at_step(result, "user"):
-        raise BootstrapError(f"the credentials were refused: {form_errors(result)}")
+    result = await _answer_depot_steps(api, flow_path, result, sim)
     if _at_step(result, "chargers"):
         result = await api.call("POST", flow_path, json_body=_chargers_answer(result, sim))
     if result.get("type") == "create_entry":
         entry = result.get("result") or {}
         log(f"config flow: created {result.get('title')!r} ({entry.get('state', 'set up')})")
-        if sim.rfid_tags and entry.get("entry_id"):
-            await set_remote_start_tag(api, str(entry["entry_id"]), sim.rfid_tags[0])
+        if entry.get("entry_id"):
+            await name_chargers(api, str(entry["entry_id"]))
+            if sim.rfid_tags:
+                await set_remote_start_tag(api, str(entry["entry_id"]), sim.rfid_tags[0])
         return
     if result.get("type") == "abort":
         raise BootstrapError(f"the config flow aborted: {result.get('reason')}")

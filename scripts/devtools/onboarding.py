@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-import re
 from typing import Any
 
 from .common import BootstrapError, log, poll_until
@@ -17,7 +16,14 @@ OWNER_PASSWORD = "dev"  # noqa: S105
 # OAuth2 client id of this tool (Home Assistant's IndieAuth wants a URL).
 CLIENT_ID = "http://localhost:8123/"
 REDIRECT_URI = "http://localhost:8123/?auth_callback=1"
-LOCATION_NAME = "DepotFinity development"
+LOCATION_NAME = "Demo Depot"
+# The demo depot's location (the time zone only when the machine has none).
+DEMO_COUNTRY = "DE"
+DEMO_CURRENCY = "EUR"
+DEMO_TIME_ZONE = "Europe/Berlin"
+DEMO_LATITUDE = 52.52
+DEMO_LONGITUDE = 13.405
+DEMO_ELEVATION = 34
 
 # Config entries that finishing onboarding's core_config step creates by itself
 # (homeassistant/components/onboarding/views.py); their requirements are
@@ -87,14 +93,6 @@ def local_time_zone() -> str | None:
         return None
 
 
-def locale_country() -> str | None:
-    """The country of the locale (de_DE.UTF-8 -> DE), when one is set."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if match := re.match(r"^[a-z]{2,3}_([A-Z]{2})\b", os.environ.get(var, "")):
-            return match.group(1)
-    return None
-
-
 async def _create_owner(api: HomeAssistantApi) -> None:
     """Onboarding's user step: create the owner, and log in with the code it returns."""
     log(f"onboarding: creating the owner user {OWNER_USERNAME!r}")
@@ -112,17 +110,42 @@ async def _create_owner(api: HomeAssistantApi) -> None:
     await exchange_code(api, body["auth_code"])
 
 
+def core_settings() -> dict[str, Any]:
+    """Where the demo depot is: in Berlin, on the machine's clock when it has a time zone.
+
+    Every setting whose absence Home Assistant reports as a repair (the country)
+    or fills with a default (location, currency, units) is given.
+    """
+    time_zone = local_time_zone()
+    return {
+        "location_name": LOCATION_NAME,
+        "country": DEMO_COUNTRY,
+        "currency": DEMO_CURRENCY,
+        "unit_system": "metric",
+        "time_zone": time_zone if time_zone not in (None, "UTC", "Etc/UTC") else DEMO_TIME_ZONE,
+        "latitude": DEMO_LATITUDE,
+        "longitude": DEMO_LONGITUDE,
+        "elevation": DEMO_ELEVATION,
+        "language": "en",
+    }
+
+
+async def ensure_core_config(api: HomeAssistantApi, *, always: bool = False) -> None:
+    """Set the location settings (always, or when the country is still unset)."""
+    current = await api.call("GET", "/api/config")
+    if not always and current.get("country"):
+        return
+    settings = core_settings()
+    await api.websocket_command({"type": "config/core/update", **settings})
+    log(
+        f"core configuration: {settings['location_name']!r}, {settings['country']}, "
+        f"{settings['currency']}, {settings['unit_system']}, {settings['time_zone']}"
+    )
+
+
 async def _core_config(api: HomeAssistantApi) -> None:
-    """Onboarding's core_config step, with the machine's time zone and country when known."""
-    settings: dict[str, Any] = {"location_name": LOCATION_NAME}
-    if tz := local_time_zone():
-        settings["time_zone"] = tz
-    if country := locale_country():
-        settings["country"] = country
-    try:
-        await api.websocket_command({"type": "config/core/update", **settings})
-    except BootstrapError as err:  # cosmetic: keep the defaults
-        log(f"onboarding: keeping the default location settings ({err})")
+    """Onboarding's core_config step, after the location settings are set."""
+    await ensure_core_config(api, always=True)
     log("onboarding: core configuration")
     await api.call("POST", "/api/onboarding/core_config", json_body={})
 
