@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState, ConfigSubentry
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.depotfinity import HOST_SCHEDULERS, async_setup_entry
+from custom_components.depotfinity import async_setup_entry
 from custom_components.depotfinity.connection import api_host
 from custom_components.depotfinity.const import (
     CONF_BUDGET_SHARE,
-    CONF_CHARGER_ID,
-    CONF_CLIENT_SECRET,
-    CONF_CONNECTORS,
     CONF_ID_TAG,
-    CONF_NAME,
     DOMAIN,
     REDUCED_BUDGET_SHARE,
-    SUBENTRY_CHARGER,
 )
 from custom_components.depotfinity.devices import async_register_devices
+from custom_components.depotfinity.hosts import HOSTS
 from custom_components.depotfinity.repairs import (
     RATE_LIMIT_ISSUE,
     async_create_fix_flow,
@@ -31,16 +26,14 @@ from custom_components.depotfinity.repairs import (
 )
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import setup_integration
+from .helpers import add_charger_subentry, add_with_secret, setup_integration
 
 
 async def test_load_unload(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """The entry loads against the simulator and unloads cleanly."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_integration(hass, mock_config_entry)
     assert mock_config_entry.state is ConfigEntryState.LOADED
     assert mock_config_entry.runtime_data.coordinator.last_update_success
 
@@ -64,10 +57,7 @@ async def test_auth_failure_starts_reauth(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """A refused client secret stops setup and asks the user for a new one."""
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry, data={**mock_config_entry.data, CONF_CLIENT_SECRET: "wrong"}
-    )
+    add_with_secret(hass, mock_config_entry, "wrong")
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
@@ -79,10 +69,7 @@ async def test_options_change_reloads_the_entry(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """Saving options on a loaded entry reloads it with the new options."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    first = mock_config_entry.runtime_data.coordinator
+    first = await setup_integration(hass, mock_config_entry)
     full_rate = first.scheduler.poll_rate
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
@@ -106,17 +93,7 @@ async def test_one_update_listener_and_one_device_registration(
     with patch(
         "custom_components.depotfinity.async_register_devices", wraps=async_register_devices
     ) as register:
-        hass.config_entries.async_add_subentry(
-            mock_config_entry,
-            ConfigSubentry(
-                data=MappingProxyType(
-                    {CONF_CHARGER_ID: "CH-03", CONF_CONNECTORS: [1], CONF_NAME: "Bay 9"}
-                ),
-                subentry_type=SUBENTRY_CHARGER,
-                title="Bay 9",
-                unique_id="CH-03",
-            ),
-        )
+        add_charger_subentry(hass, mock_config_entry, "CH-03", "Bay 9")
         await hass.async_block_till_done()
     assert register.call_count == 1
     assert mock_config_entry.runtime_data.coordinator is coordinator  # no reload
@@ -138,12 +115,12 @@ async def test_entries_of_one_host_share_its_budget(
     assert first_coordinator.scheduler is second_coordinator.scheduler
     assert first_coordinator.client.limiter is first_coordinator.scheduler.limiter
     assert second_coordinator.client.limiter is first_coordinator.scheduler.limiter
-    assert list(hass.data[HOST_SCHEDULERS]) == [api_host(mock_config_entry.data)]
+    assert list(hass.data[HOSTS].schedulers) == [api_host(mock_config_entry.data)]
 
     assert await hass.config_entries.async_unload(second.entry_id)
-    assert hass.data[HOST_SCHEDULERS]
+    assert hass.data[HOSTS].schedulers
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
-    assert not hass.data[HOST_SCHEDULERS]
+    assert not hass.data[HOSTS].schedulers
 
 
 async def test_budget_repair_reloads_once(

@@ -8,7 +8,6 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
-from .budget import HostScheduler
 from .commands import DepotFinityCommands
 from .connection import api_host, create_client
 from .const import DOMAIN, PLATFORMS
@@ -16,15 +15,13 @@ from .coordinator import DepotFinityCoordinator
 from .data import DepotData
 from .devices import async_register_devices, configured_devices, device_identifier, hub_identifier
 from .entity import signal_devices_changed
+from .hosts import HOSTS, HostRegistry
 from .repairs import async_clear_all
 from .runtime import DepotFinityConfigEntry, DepotFinityRuntimeData
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
-# One request scheduler per API host, shared by every entry of this instance;
-# it owns the host's request limiter. Pruned when the host's last entry unloads.
-HOST_SCHEDULERS: HassKey[dict[str, HostScheduler]] = HassKey(f"{DOMAIN}_schedulers")
 # What each entry knows of its depot lives with the entry, not with one load of
 # it: a reload keeps the values (and what a write finishing during the reload
 # stored), until the entry is removed.
@@ -40,16 +37,16 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: DepotFinityConfigEntry) -> bool:
     """Set up a DepotFinity account."""
     host = api_host(entry.data)
-    schedulers = hass.data.setdefault(HOST_SCHEDULERS, {})
-    scheduler = schedulers.setdefault(host, HostScheduler())
+    # One scheduler (and request limiter) per API host, shared by every entry.
+    hosts = hass.data.get(HOSTS) or hass.data.setdefault(HOSTS, HostRegistry(hass))
+    scheduler = await hosts.async_scheduler(host)
     client = create_client(hass, entry.data, scheduler.limiter)
     depot = hass.data.setdefault(DEPOT_STATES, {}).setdefault(entry.entry_id, DepotData())
     coordinator = DepotFinityCoordinator(hass, entry, client, scheduler, depot)
 
     def leave_scheduler() -> None:
         coordinator.shutdown_scheduling()
-        if scheduler.empty and schedulers.get(host) is scheduler:
-            del schedulers[host]
+        hosts.release(host, scheduler)
 
     entry.async_on_unload(leave_scheduler)
     await coordinator.async_config_entry_first_refresh()

@@ -62,6 +62,8 @@ TRANSIENT_ERRORS = (
 )
 # Jobs whose unreadable answer makes their charger's or connector's status unavailable.
 STATUS_SOURCES = frozenset({JobKind.CONNECTOR_STATUS, JobKind.CHARGER_STATUS, JobKind.CONNECTIVITY})
+# Poll slots the warm-up leaves free for the steady pace that follows it.
+WARM_UP_SPARE = 2
 # How often a switched-off feature (API package not subscribed) is tried again.
 PACKAGE_PROBE_DELAY = 6 * 3600.0
 
@@ -95,6 +97,8 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self.poller = Poller(client, self.data, self.planner, self.health.disabled_apis)
         self._next_tick = 0.0
         self._cancel_follow_up: CALLBACK_TYPE | None = None
+        self._started = self.planner.clock()
+        self._warm = False
         self.sync_configuration()
         scheduler.register(
             entry.entry_id,
@@ -217,6 +221,8 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         """
         spacing = self.scheduler.tick_interval(self.config_entry.entry_id)
         now = self.planner.clock()
+        if self._warming_up():
+            spacing = MIN_TICK
         target = self._next_tick + spacing
         if target < now or target > now + spacing:
             target = now + spacing  # first tick, or fell behind by more than a tick
@@ -224,6 +230,20 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             target = max(target, now + at_least)
         self._next_tick = target
         self.update_interval = timedelta(seconds=max(target - now, MIN_TICK))
+
+    def _warming_up(self) -> bool:
+        """Whether the first sweep may still spend free budget at once.
+
+        Until every job has run once, a tick follows the last at once while the
+        window has poll slots free (the command reserve is never touched): with
+        an empty window, the first picture comes in seconds, not in one sweep.
+        """
+        if self._warm:
+            return False
+        if self.planner.all_ran_since(self._started):
+            self._warm = True
+            return False
+        return self.client.limiter.available(Priority.POLL) > WARM_UP_SPARE
 
     def _budget_spent(self) -> bool:
         """Whether the shared window has no poll slot left (commands used them).

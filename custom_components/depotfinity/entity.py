@@ -164,8 +164,8 @@ class ConnectorEntity(ChargerEntity):
     ) -> None:
         """Attach to the connector's device, under its charger's."""
         entry = coordinator.config_entry
-        parent = dr.async_get(coordinator.hass).async_get_device(
-            identifiers={charger_identifier(entry, charger_id)}
+        parent = dr.async_get(coordinator.hass).async_get_device_by_identifier(
+            charger_identifier(entry, charger_id), entry.entry_id
         )
         assert parent is not None  # registered before the platforms set up
         device_info = ChildDeviceInfo(

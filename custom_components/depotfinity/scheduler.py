@@ -107,6 +107,7 @@ type _Entry = tuple[float, int, Job]
 class _Schedule:
     due: float
     period_factor: float
+    ran_at: float = float("-inf")
 
 
 @dataclass
@@ -290,6 +291,7 @@ class PollPlanner:
         schedule = self._jobs.get(job)
         if schedule is None:
             return
+        schedule.ran_at = self.clock()
         if job.kind is JobKind.TRANSACTIONS:
             period = TRANSACTIONS_PERIOD
         elif schedule.period_factor <= 0 and not ok:
@@ -337,8 +339,17 @@ class PollPlanner:
         return None if schedule is None else schedule.period_factor
 
     def all_ran_since(self, moment: float) -> bool:
-        """Whether every planned job has run since ``moment`` (its next run lies after it)."""
-        return all(schedule.due > moment for schedule in self._jobs.values())
+        """Whether every planned job has run since ``moment``.
+
+        One-shot jobs waiting for a hint (an idle connector's energy) count once
+        they ran at all; a probe of a switched-off feature only once it is due.
+        """
+        return all(
+            schedule.ran_at >= moment
+            or (schedule.due == float("inf") and schedule.ran_at > 0)
+            or (job.kind is JobKind.PROBE and schedule.due > moment)
+            for job, schedule in self._jobs.items()
+        )
 
     def reschedule(self, job: Job, delay: float) -> None:
         """Set a job's next run ``delay`` seconds from now, sooner or later than planned."""

@@ -53,8 +53,8 @@ def target_name(
 
 def charger_name(hass: HomeAssistant, entry: ConfigEntry, charger_id: str) -> str:
     """A charger's device name (its id while it has no device)."""
-    device = dr.async_get(hass).async_get_device(
-        identifiers={charger_identifier(entry, charger_id)}
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        charger_identifier(entry, charger_id), entry.entry_id
     )
     return charger_id if device is None else device_name(device)
 

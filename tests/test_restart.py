@@ -1,0 +1,98 @@
+"""Restarts and first setup: the request window carried over, the warm-up burst."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.depotfinity.api import Priority
+from custom_components.depotfinity.connection import api_host
+from custom_components.depotfinity.const import COMMAND_RESERVE
+from custom_components.depotfinity.hosts import STORAGE_KEY
+from depotfinity_simulator import SimulatorServer
+
+from .helpers import setup_integration, tick
+
+pytestmark = pytest.mark.usefixtures("start_time")
+
+
+async def test_the_request_window_is_taken_back_after_a_restart(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """85 requests made just before a restart still count: no burst past the budget."""
+    saved_at = dt_util.utcnow() - timedelta(seconds=20)
+    hass_storage[STORAGE_KEY] = {
+        "version": 1,
+        "key": STORAGE_KEY,
+        "data": {
+            api_host(mock_config_entry.data): {
+                "saved_at": saved_at.isoformat(),
+                "ages": [float(age) for age in range(85)],
+                "blocked_for": 0,
+            }
+        },
+    }
+    coordinator = await setup_integration(hass, mock_config_entry)
+    limiter = coordinator.client.limiter
+    for _ in range(30):
+        await tick(hass, freezer, 1, simulator)
+        # The warm-up stops where the restored window leaves no poll slot.
+        assert limiter.available(Priority.COMMAND) >= COMMAND_RESERVE
+    assert limiter.used() >= 85
+    assert simulator.sim.stats.responses_429 == 0
+    # Only the few slots the window had left were used.
+    assert simulator.sim.stats.total_requests <= 90 - 85 + 1
+
+
+async def test_the_window_is_saved(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Once a minute (and on stop) the window is written, as ages with the time."""
+    coordinator = await setup_integration(hass, mock_config_entry)
+    await tick(hass, freezer, 61, simulator)  # the minute's save is scheduled
+    assert STORAGE_KEY not in hass_storage
+    # Home Assistant stops: what is scheduled is written.
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await hass.async_block_till_done()
+    saved = hass_storage[STORAGE_KEY]["data"][api_host(mock_config_entry.data)]
+    assert dt_util.parse_datetime(saved["saved_at"]) is not None
+    assert len(saved["ages"]) == coordinator.client.limiter.used()
+    assert all(0 <= age <= 300 for age in saved["ages"])
+
+
+async def test_first_sweep_spends_the_free_budget_at_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """With an empty window every status is read within seconds, the reserve untouched."""
+    coordinator = await setup_integration(hass, mock_config_entry)
+    limiter = coordinator.client.limiter
+    for _ in range(20):
+        await tick(hass, freezer, 1, simulator)
+        assert limiter.available(Priority.COMMAND) >= COMMAND_RESERVE
+    chargers = coordinator.data.chargers.values()
+    assert all(c.status is not None for charger in chargers for c in charger.connectors.values())
+    assert all(charger.connectivity is not None for charger in chargers)
+    # Then the steady pace: a tick per share of the budget, not one a second.
+    interval = coordinator.update_interval
+    assert interval is not None
+    assert interval.total_seconds() == pytest.approx(
+        coordinator.scheduler.tick_interval(mock_config_entry.entry_id), abs=1.5
+    )
