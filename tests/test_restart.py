@@ -6,21 +6,29 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE, STATE_ON
+from homeassistant.core import HomeAssistant, State
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    mock_restore_cache_with_extra_data,
+)
 
 from custom_components.depotfinity.api import Priority
 from custom_components.depotfinity.connection import api_host
 from custom_components.depotfinity.const import COMMAND_RESERVE
+from custom_components.depotfinity.entity import ATTR_RESTORED_FROM
 from custom_components.depotfinity.hosts import STORAGE_KEY
 from depotfinity_simulator import SimulatorServer
 
 from .helpers import setup_integration, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
+
+STATUS = "sensor.ch_01_connector_1_status"
+POWER = "sensor.ch_01_connector_1_power"
+FLOWING = "binary_sensor.ch_01_connector_1_power_flowing"
 
 
 async def test_the_request_window_is_taken_back_after_a_restart(
@@ -96,3 +104,40 @@ async def test_first_sweep_spends_the_free_budget_at_once(
     assert interval.total_seconds() == pytest.approx(
         coordinator.scheduler.tick_interval(mock_config_entry.entry_id), abs=1.5
     )
+
+
+async def test_values_right_after_a_restart_with_their_age(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Every value shows at once after a restart, marked with when it was shown."""
+    shown_at = dt_util.utcnow() - timedelta(minutes=3)
+    status = State(STATUS, "charging", last_updated=shown_at)
+    power = State(POWER, "7.4", last_updated=shown_at)
+    flowing = State(FLOWING, "on", last_updated=shown_at)
+    mock_restore_cache_with_extra_data(
+        hass,
+        (
+            (status, {"native_value": "charging", "native_unit_of_measurement": None}),
+            (power, {"native_value": 7400.0, "native_unit_of_measurement": "W"}),
+            (flowing, {}),
+        ),
+    )
+    # The service is busy: nothing can be read for now.
+    simulator.sim.faults.queue("429", count=100, retry_after=60, path_prefix="/v1")
+    await setup_integration(hass, mock_config_entry)
+    for entity_id, value in ((STATUS, "charging"), (POWER, "7.4"), (FLOWING, STATE_ON)):
+        state = hass.states.get(entity_id)
+        assert state.state == value, entity_id
+        assert state.attributes[ATTR_RESTORED_FROM] == shown_at.isoformat()
+
+    # Read again: the fresh value, and no age any more.
+    simulator.sim.faults.clear()
+    await tick(hass, freezer, 61, simulator)
+    for _ in range(30):
+        await tick(hass, freezer, 5, simulator)
+    state = hass.states.get(STATUS)
+    assert state.state == "available"
+    assert ATTR_RESTORED_FROM not in state.attributes

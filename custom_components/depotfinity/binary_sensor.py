@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
-from homeassistant.const import EntityCategory
+from homeassistant.const import STATE_ON, EntityCategory
+from homeassistant.core import State
 
 from .data import ChargerData, ConnectorData
 from .entity import (
     ChargerEntity,
     ConnectorEntity,
-    DepotFinityEntity,
+    RestoredValue,
     device_platform,
     each_description,
 )
@@ -66,14 +68,23 @@ CONNECTOR_BINARY_SENSORS: tuple[ConnectorBinarySensorDescription, ...] = (
 )
 
 
-class DescribedBinarySensor(DepotFinityEntity, BinarySensorEntity):
+class DescribedBinarySensor(RestoredValue, BinarySensorEntity):
     """A binary sensor whose state is its description's value."""
+
+    async def _async_last_value(self, state: State) -> bool:
+        return state.state == STATE_ON
 
     @property
     def is_on(self) -> bool | None:
         """The value."""
         value: bool | None = self.described_value()
         return value
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """When a value taken back after a restart was shown."""
+        attributes: dict[str, Any] | None = self.restored_attributes
+        return attributes
 
 
 class ChargerBinarySensor(ChargerEntity, DescribedBinarySensor):

@@ -231,6 +231,13 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self._next_tick = target
         self.update_interval = timedelta(seconds=max(target - now, MIN_TICK))
 
+    @property
+    def first_sweep_done(self) -> bool:
+        """Whether every job has run once since the entry was set up."""
+        if not self._warm and self.planner.all_ran_since(self._started):
+            self._warm = True
+        return self._warm
+
     def _warming_up(self) -> bool:
         """Whether the first sweep may still spend free budget at once.
 
@@ -238,10 +245,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         window has poll slots free (the command reserve is never touched): with
         an empty window, the first picture comes in seconds, not in one sweep.
         """
-        if self._warm:
-            return False
-        if self.planner.all_ran_since(self._started):
-            self._warm = True
+        if self.first_sweep_done:
             return False
         return self.client.limiter.available(Priority.POLL) > WARM_UP_SPARE
 

@@ -8,14 +8,17 @@ and groups added later (one signal per entry, sent by its update listener).
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterable, Iterator
+from datetime import datetime
 from typing import Any, Protocol, cast
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant, State, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import ChildDeviceInfo, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import ApiGroup
@@ -31,6 +34,9 @@ from .devices import (
     hub_identifier,
 )
 from .runtime import DepotFinityConfigEntry
+
+# Attribute of a value taken back after a restart: when it was shown (its age).
+ATTR_RESTORED_FROM = "restored_from"
 
 
 def signal_devices_changed(entry_id: str) -> str:
@@ -91,6 +97,48 @@ class DepotFinityEntity(CoordinatorEntity[DepotFinityCoordinator]):
         """The entry's command sender: every write goes through it."""
         entry: DepotFinityConfigEntry = self.coordinator.config_entry
         return entry.runtime_data.commands
+
+
+class RestoredValue(DepotFinityEntity, RestoreEntity):
+    """An entity that shows, after a restart, the value it showed before — with its age.
+
+    Home Assistant's guideline is that entities fed by a device do not restore:
+    a device answers in a second. DepotFinity is a cloud API that allows 100
+    requests per 5 minutes, so reading a large depot again takes minutes. Until
+    a value is read again (or the first sweep after the restart is done), the
+    last one shown stands, with ``restored_from``: when it was shown.
+    """
+
+    _restored: Any = None
+    _restored_at: datetime | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Take the last state shown before the restart."""
+        await super().async_added_to_hass()
+        state = await self.async_get_last_state()
+        if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+            return
+        self._restored = await self._async_last_value(state)
+        self._restored_at = state.last_updated
+
+    async def _async_last_value(self, state: State) -> Any:
+        """The value a restored state stands for (platforms override this)."""
+        return state.state
+
+    def described_value(self) -> Any:
+        """The fresh value; the restored one while none was read since the restart."""
+        value = super().described_value()
+        if value is not None or self.coordinator.first_sweep_done:
+            self._restored = None
+            return value
+        return self._restored
+
+    @property
+    def restored_attributes(self) -> dict[str, str] | None:
+        """``restored_from`` while the value shown is the restored one."""
+        if self._restored is None or self._restored_at is None:
+            return None
+        return {ATTR_RESTORED_FROM: self._restored_at.isoformat()}
 
 
 class DepotEntity(DepotFinityEntity):

@@ -10,6 +10,7 @@ from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
 )
+from homeassistant.core import State
 from homeassistant.util import dt as dt_util
 
 from .api import ApiGroup, Reservation
@@ -19,7 +20,7 @@ from .entity import (
     ChargerEntity,
     ConnectorEntity,
     DepotEntity,
-    DepotFinityEntity,
+    RestoredValue,
     device_platform,
     each_description,
 )
@@ -59,8 +60,18 @@ def _connector_sensors(
     yield NextReservationSensor(coordinator, NEXT_RESERVATION, charger_id, connector_id)
 
 
-class DescribedSensor(DepotFinityEntity, RestoreSensor):
+class DescribedSensor(RestoredValue, RestoreSensor):
     """A sensor whose state is its description's value."""
+
+    async def _async_last_value(self, state: State) -> Any:
+        last = await self.async_get_last_sensor_data()
+        return None if last is None else last.native_value
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """When a value taken back after a restart was shown."""
+        attributes: dict[str, Any] | None = self.restored_attributes
+        return attributes
 
     @property
     def native_value(self) -> SensorValue:
