@@ -24,7 +24,7 @@ import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.depotfinity.api import (
     DepotFinityClient,
@@ -32,21 +32,10 @@ from custom_components.depotfinity.api import (
     Measurand,
     RequestLimiter,
 )
-from custom_components.depotfinity.const import (
-    CONF_API_URL,
-    CONF_AUTH_URL,
-    CONF_CHARGER_ID,
-    CONF_CLIENT_ID,
-    CONF_CLIENT_SECRET,
-    CONF_CONNECTORS,
-    CONF_NAME,
-    CONF_REGION,
-    DOMAIN,
-    REGION_CUSTOM,
-    SUBENTRY_CHARGER,
-)
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from depotfinity_simulator import SimulatorConfig, SimulatorServer
+
+from .harness import depot_entry
 
 START = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 HOUR = 3600
@@ -142,30 +131,9 @@ def _latencies(
 
 async def _run_integration(hass: HomeAssistant, freezer: FrozenDateTimeFactory, n: int) -> Row:
     freezer.move_to(START)
-    RequestLimiter.clear_registry()
     async with SimulatorServer(_simulator(n)) as server:
         chargers = server.sim.charger_ids
-        entry = MockConfigEntry(
-            domain=DOMAIN,
-            unique_id=f"bench-{n}",
-            title=f"Bench {n}",
-            data={
-                CONF_CLIENT_ID: server.config.client_id,
-                CONF_CLIENT_SECRET: server.config.client_secret,
-                CONF_REGION: REGION_CUSTOM,
-                CONF_API_URL: server.url,
-                CONF_AUTH_URL: server.url,
-            },
-            subentries_data=[
-                {
-                    "data": {CONF_CHARGER_ID: c, CONF_CONNECTORS: [1, 2], CONF_NAME: c},
-                    "subentry_type": SUBENTRY_CHARGER,
-                    "title": c,
-                    "unique_id": c,
-                }
-                for c in chargers
-            ],
-        )
+        entry = depot_entry(server, chargers, unique_id=f"bench-{n}", title=f"Bench {n}")
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()

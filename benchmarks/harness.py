@@ -1,0 +1,72 @@
+"""Shared by the benchmarks: a config entry for a simulated depot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.depotfinity.const import (
+    CONF_API_URL,
+    CONF_AUTH_URL,
+    CONF_CHARGER_ID,
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    CONF_CONNECTORS,
+    CONF_GROUP_ID,
+    CONF_NAME,
+    CONF_REGION,
+    DOMAIN,
+    REGION_CUSTOM,
+    SUBENTRY_CHARGER,
+    SUBENTRY_GROUP,
+)
+from depotfinity_simulator import SimulatorServer
+
+
+def depot_entry(
+    server: SimulatorServer,
+    chargers: Iterable[str],
+    *,
+    unique_id: str,
+    title: str,
+    groups: Iterable[str] = (),
+    options: Mapping[str, Any] | None = None,
+) -> MockConfigEntry:
+    """An entry for the simulator's account holding ``chargers`` (connectors 1 and 2).
+
+    Each of ``groups`` becomes a group subentry named "Group <n>".
+    """
+    subentries: list[dict[str, Any]] = [
+        {
+            "data": {CONF_CHARGER_ID: c, CONF_CONNECTORS: [1, 2], CONF_NAME: c},
+            "subentry_type": SUBENTRY_CHARGER,
+            "title": c,
+            "unique_id": c,
+        }
+        for c in chargers
+    ]
+    subentries += [
+        {
+            "data": {CONF_GROUP_ID: gid, CONF_NAME: f"Group {n}"},
+            "subentry_type": SUBENTRY_GROUP,
+            "title": f"Group {n}",
+            "unique_id": gid,
+        }
+        for n, gid in enumerate(groups, start=1)
+    ]
+    return MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=unique_id,
+        title=title,
+        data={
+            CONF_CLIENT_ID: server.config.client_id,
+            CONF_CLIENT_SECRET: server.config.client_secret,
+            CONF_REGION: REGION_CUSTOM,
+            CONF_API_URL: server.url,
+            CONF_AUTH_URL: server.url,
+        },
+        options=dict(options or {}),
+        subentries_data=subentries,
+    )
