@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from datetime import UTC, datetime
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from syrupy.assertion import SnapshotAssertion
 
 # Import the integration before the hass fixture runs: the test plugin ships a
 # custom_components package of its own.
 import custom_components.depotfinity  # noqa: F401
+from custom_components.depotfinity.commands import DepotFinityCommands
 from custom_components.depotfinity.const import (
     CONF_API_URL,
     CONF_AUTH_URL,
@@ -30,10 +34,11 @@ from custom_components.depotfinity.const import (
     SUBENTRY_CHARGER,
     SUBENTRY_GROUP,
 )
+from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from depotfinity_simulator import SimulatorConfig, SimulatorServer
 from depotfinity_simulator.config import mode_from_env
 
-from .helpers import ID_TAG, setup_integration
+from .helpers import ID_TAG, poll_until_idle, setup_integration
 
 CLIENT_ID = "demo-client"
 CLIENT_SECRET = "demo-secret"
@@ -161,3 +166,61 @@ async def init_integration(
     """The entry for the simulator, set up (its first refresh done)."""
     await setup_integration(hass, mock_config_entry, id_tag=id_tag)
     return mock_config_entry
+
+
+@pytest.fixture
+def commands(init_integration: MockConfigEntry) -> DepotFinityCommands:
+    """The command sender of the set-up entry."""
+    sender: DepotFinityCommands = init_integration.runtime_data.commands
+    return sender
+
+
+@pytest.fixture
+def coordinator(init_integration: MockConfigEntry) -> DepotFinityCoordinator:
+    """The set-up entry's coordinator (its first refresh done)."""
+    coordinator: DepotFinityCoordinator = init_integration.runtime_data.coordinator
+    return coordinator
+
+
+@pytest.fixture
+async def polled_coordinator(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, init_integration: MockConfigEntry
+) -> DepotFinityCoordinator:
+    """The set-up entry's coordinator once every poll it plans has run once."""
+    coordinator: DepotFinityCoordinator = init_integration.runtime_data.coordinator
+    await poll_until_idle(hass, freezer, coordinator)
+    return coordinator
+
+
+#: How a platform test lets the entry settle before its snapshot (None: not at all).
+type Settle = Callable[
+    [HomeAssistant, FrozenDateTimeFactory, DepotFinityCoordinator], Awaitable[object]
+]
+type SnapshotEntities = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+def snapshot_entities(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mock_config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    start_time: datetime,
+) -> SnapshotEntities:
+    """Set the entry up with one platform, let it settle, and snapshot that platform.
+
+    Call it as ``await snapshot_entities(platform, id_tag=..., settle=...)``; ``settle``
+    defaults to letting every planned poll run once.
+    """
+
+    async def snapshot_platform_entities(
+        platform: Platform, *, id_tag: str | None = None, settle: Settle | None = poll_until_idle
+    ) -> None:
+        with patch("custom_components.depotfinity.PLATFORMS", [platform]):
+            coordinator = await setup_integration(hass, mock_config_entry, id_tag=id_tag)
+            if settle is not None:
+                await settle(hass, freezer, coordinator)
+        await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+
+    return snapshot_platform_entities

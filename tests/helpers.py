@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager, nullcontext
+import asyncio
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr, intent
 from homeassistant.setup import async_setup_component
@@ -24,6 +27,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.depotfinity.api import DepotFinityClient, DepotFinityConnectionError
 from custom_components.depotfinity.const import (
     CONF_CHARGER_ID,
+    CONF_CLIENT_SECRET,
     CONF_CONNECTORS,
     CONF_ID_TAG,
     CONF_NAME,
@@ -93,6 +97,39 @@ async def poll_until_idle(
         if planner.all_ran_since(started):
             return count
     raise AssertionError("some jobs never ran")
+
+
+async def setup_and_poll(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    entry: MockConfigEntry,
+    *,
+    id_tag: str | None = None,
+) -> DepotFinityCoordinator:
+    """Set up an entry and let every poll it plans run once; return its coordinator."""
+    coordinator = await setup_integration(hass, entry, id_tag=id_tag)
+    await poll_until_idle(hass, freezer, coordinator)
+    return coordinator
+
+
+async def poll_jobs(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    coordinator: DepotFinityCoordinator,
+    *jobs: Job,
+) -> None:
+    """Make the given polls due now, then poll until every planned job ran once more."""
+    for job in jobs:
+        coordinator.planner.mark_due(job, 0)
+    await poll_until_idle(hass, freezer, coordinator)
+
+
+def status_jobs(charger_id: str, *connectors: int) -> tuple[Job, ...]:
+    """The polls of a charger's availability and of the named connectors' statuses."""
+    return (
+        Job(JobKind.CHARGER_STATUS, charger_id),
+        *(Job(JobKind.CONNECTOR_STATUS, charger_id, number) for number in connectors),
+    )
 
 
 async def poll_until(
@@ -181,6 +218,29 @@ def entry_with_chargers(entry: MockConfigEntry, names: Mapping[str, str]) -> Moc
             for cid, name in names.items()
         ],
     )
+
+
+def add_charger_subentry(
+    hass: HomeAssistant, entry: MockConfigEntry, charger_id: str, name: str
+) -> None:
+    """Add a charger (connector 1 only) to a running entry, as its subentry flow would."""
+    hass.config_entries.async_add_subentry(
+        entry,
+        ConfigSubentry(
+            data=MappingProxyType(
+                {CONF_CHARGER_ID: charger_id, CONF_CONNECTORS: [1], CONF_NAME: name}
+            ),
+            subentry_type=SUBENTRY_CHARGER,
+            title=name,
+            unique_id=charger_id,
+        ),
+    )
+
+
+def add_with_secret(hass: HomeAssistant, entry: MockConfigEntry, secret: str) -> None:
+    """Add an entry to Home Assistant with another client secret than it was made with."""
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_CLIENT_SECRET: secret})
 
 
 def voice_entry(mock_config_entry: MockConfigEntry) -> MockConfigEntry:
@@ -281,6 +341,20 @@ def service_fault(
         error = DepotFinityConnectionError("refused") if fault == "down" else RuntimeError("bug")
         return patch.object(DepotFinityClient, method, side_effect=error)
     return nullcontext()
+
+
+@contextmanager
+def held_calls(target: object, method: str) -> Iterator[asyncio.Event]:
+    """Hold every call of ``target.method`` until the yielded event is set, then make it."""
+    release = asyncio.Event()
+    call = getattr(target, method)
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        await release.wait()
+        return await call(*args, **kwargs)
+
+    with patch.object(target, method, side_effect=held):
+        yield release
 
 
 def retry_placeholders(fault: str | None) -> dict[str, str]:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from unittest.mock import patch
-
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from syrupy.assertion import SnapshotAssertion
 
+from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import ID_TAG, expected_wait, setup_integration
+from .conftest import SnapshotEntities
+from .helpers import ID_TAG, expected_wait
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -30,26 +27,10 @@ async def _press(hass: HomeAssistant) -> None:
     )
 
 
-async def test_buttons(
-    hass: HomeAssistant,
-    simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
-    """One configuration button per charger."""
-    with patch("custom_components.depotfinity.PLATFORMS", [Platform.BUTTON]):
-        await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
-    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
-
-
 async def test_press_drops_the_connection(
-    hass: HomeAssistant,
-    simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    hass: HomeAssistant, simulator: SimulatorServer, coordinator: DepotFinityCoordinator
 ) -> None:
     """The charger goes offline; follow-up reads are planned within seconds."""
-    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     planner = coordinator.planner
     connectivity, availability = (
         Job(JobKind.CONNECTIVITY, "CH-01"),
@@ -65,31 +46,28 @@ async def test_press_drops_the_connection(
     assert planner.due_in(availability) == 3
 
 
-async def test_press_unknown_charger(
-    hass: HomeAssistant,
-    simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
-) -> None:
+@pytest.mark.usefixtures("init_integration")
+async def test_press_unknown_charger(hass: HomeAssistant, simulator: SimulatorServer) -> None:
     """A charger DepotFinity does not know is a validation error naming it."""
-    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     simulator.sim.state.chargers.pop("CH-01")
     with pytest.raises(ServiceValidationError, match="does not know CH-01"):
         await _press(hass)
 
 
-async def test_press_during_maintenance(
-    hass: HomeAssistant,
-    simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
-) -> None:
+@pytest.mark.usefixtures("init_integration")
+async def test_press_during_maintenance(hass: HomeAssistant, simulator: SimulatorServer) -> None:
     """During maintenance the press fails at once with the time to retry.
 
     That is the maintenance's end (Retry-After), or the client's first 30 s back-off.
     """
-    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     simulator.sim.faults.maintenance(90)
     wait = expected_wait(90, 30)
     with pytest.raises(HomeAssistantError, match=f"retry in {wait} seconds") as err:
         await _press(hass)
     assert err.value.translation_key == "service_unavailable"
     assert simulator.sim.snapshot()["chargers"][0]["connected"] is True
+
+
+async def test_buttons(snapshot_entities: SnapshotEntities) -> None:
+    """One configuration button per charger."""
+    await snapshot_entities(Platform.BUTTON, id_tag=ID_TAG, settle=None)

@@ -21,15 +21,9 @@ from custom_components.depotfinity.commands import DepotFinityCommands
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import COMMAND_ROUTE, ID_TAG, expected_wait, setup_integration, tick
+from .helpers import COMMAND_ROUTE, ID_TAG, expected_wait, held_calls, setup_integration, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
-
-
-async def _commands(hass: HomeAssistant, entry: MockConfigEntry) -> DepotFinityCommands:
-    await setup_integration(hass, entry, id_tag=ID_TAG)
-    commands: DepotFinityCommands = entry.runtime_data.commands
-    return commands
 
 
 async def _gather_held(
@@ -38,14 +32,7 @@ async def _gather_held(
     *calls: Coroutine[Any, Any, CommandResult],
 ) -> list[CommandResult | BaseException]:
     """Run calls while every request is held in flight; return their results."""
-    release = asyncio.Event()
-    send = commands.client.send_remote_command
-
-    async def held(*args: Any, **kwargs: Any) -> CommandResult:
-        await release.wait()
-        return await send(*args, **kwargs)
-
-    with patch.object(commands.client, "send_remote_command", side_effect=held):
+    with held_calls(commands.client, "send_remote_command") as release:
         tasks = [hass.async_create_task(call) for call in calls]
         await asyncio.sleep(0)
         release.set()
@@ -53,10 +40,9 @@ async def _gather_held(
 
 
 async def test_concurrent_same_command_sends_one_request(
-    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, simulator: SimulatorServer, commands: DepotFinityCommands
 ) -> None:
     """A start asked for while the same start is in flight shares its result."""
-    commands = await _commands(hass, mock_config_entry)
     first, second = await _gather_held(
         hass,
         commands,
@@ -69,10 +55,9 @@ async def test_concurrent_same_command_sends_one_request(
 
 
 async def test_other_commands_are_not_shared(
-    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, simulator: SimulatorServer, commands: DepotFinityCommands
 ) -> None:
     """Another connector, or another idTag, is another command."""
-    commands = await _commands(hass, mock_config_entry)
     results = await _gather_held(
         hass,
         commands,
@@ -91,10 +76,9 @@ async def test_refusal_is_shared_within_the_window(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    commands: DepotFinityCommands,
 ) -> None:
     """A refused command asked for again at once gets the same refusal, no request."""
-    commands = await _commands(hass, mock_config_entry)
     simulator.sim.inject_fault("CH-01", connector_id=1)
     with pytest.raises(HomeAssistantError) as first:
         await commands.start_charging("CH-01", 1)
@@ -112,10 +96,9 @@ async def test_unavailable_is_not_retried(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    commands: DepotFinityCommands,
 ) -> None:
     """A 503 on a command is reported once with its retry time; the command is not resent."""
-    commands = await _commands(hass, mock_config_entry)
     simulator.sim.faults.queue("503", retry_after=20)
     wait = expected_wait(20, 30)  # without Retry-After: the client's first 503 back-off
     async with asyncio.timeout(5):
@@ -137,13 +120,12 @@ async def test_unavailable_is_not_retried(
 
 
 async def test_maintenance(
-    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, simulator: SimulatorServer, commands: DepotFinityCommands
 ) -> None:
     """During maintenance the error says when to retry.
 
     That is the service's Retry-After, or without one the client's first 30 s back-off.
     """
-    commands = await _commands(hass, mock_config_entry)
     simulator.sim.faults.maintenance(90)
     wait = expected_wait(90, 30)
     async with asyncio.timeout(5):
@@ -152,10 +134,9 @@ async def test_maintenance(
 
 
 async def test_commands_use_the_reserve(
-    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, simulator: SimulatorServer, commands: DepotFinityCommands
 ) -> None:
     """Polls used their whole share: a command still goes; with no slot left it fails fast."""
-    commands = await _commands(hass, mock_config_entry)
     limiter = commands.client.limiter
     while limiter.available(Priority.POLL):
         await limiter.acquire(Priority.POLL, 0)
@@ -170,10 +151,9 @@ async def test_commands_use_the_reserve(
 
 
 async def test_refused_credentials_start_reauth(
-    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, simulator: SimulatorServer, commands: DepotFinityCommands
 ) -> None:
     """The secret was revoked: the command fails and Home Assistant asks for a new one."""
-    commands = await _commands(hass, mock_config_entry)
     simulator.sim.config = replace(simulator.sim.config, client_secret="rotated")
     simulator.sim.tokens.revoke_all()
     with pytest.raises(HomeAssistantError) as err:
@@ -185,11 +165,10 @@ async def test_refused_credentials_start_reauth(
 
 
 async def test_lost_answer_is_uncertain(
-    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, simulator: SimulatorServer, commands: DepotFinityCommands
 ) -> None:
     """No answer: the command may have run; the user is told to check, and a read follows."""
-    commands = await _commands(hass, mock_config_entry)
-    planner = mock_config_entry.runtime_data.coordinator.planner
+    planner = commands.coordinator.planner
     job = Job(JobKind.CONNECTOR_STATUS, "CH-01", 1)
     planner.reschedule(job, 600)
     await simulator.close()
@@ -204,10 +183,9 @@ async def test_lost_answer_is_uncertain(
 
 
 async def test_server_error(
-    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, simulator: SimulatorServer, commands: DepotFinityCommands
 ) -> None:
     """Any other failure is an unexpected error."""
-    commands = await _commands(hass, mock_config_entry)
     simulator.sim.faults.queue("500")
     with pytest.raises(HomeAssistantError) as err:
         await commands.start_charging("CH-01", 1)
@@ -216,20 +194,18 @@ async def test_server_error(
 
 
 async def test_invalid_payload_is_refused(
-    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, simulator: SimulatorServer, commands: DepotFinityCommands
 ) -> None:
     """A command type the service does not know comes back with its message."""
-    commands = await _commands(hass, mock_config_entry)
     with pytest.raises(HomeAssistantError, match="Invalid Payload") as err:
         await commands.send_remote_command("CH-01", "resetCharger", 1)
     assert err.value.translation_key == "request_refused"
 
 
 async def test_not_accepted_result_is_a_refusal(
-    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, simulator: SimulatorServer, commands: DepotFinityCommands
 ) -> None:
     """A 200 answer whose status is not Accepted is a refusal too."""
-    commands = await _commands(hass, mock_config_entry)
     answer = CommandResult("startChargingSession", "NotSupported", None)
     with (
         patch.object(commands.client, "send_remote_command", AsyncMock(return_value=answer)),
@@ -240,10 +216,9 @@ async def test_not_accepted_result_is_a_refusal(
 
 
 async def test_unknown_connector_and_package(
-    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, simulator: SimulatorServer, commands: DepotFinityCommands
 ) -> None:
     """404 is a validation error naming the target; 403 names the missing API package."""
-    commands = await _commands(hass, mock_config_entry)
     with pytest.raises(ServiceValidationError, match="does not know CH-01 connector 7"):
         await commands.start_charging("CH-01", 7)
     with pytest.raises(ServiceValidationError, match="does not know site-x"):
@@ -261,8 +236,9 @@ async def test_id_tag_is_never_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Neither a start, a refused start nor a reservation puts the tag in the log."""
-    caplog.set_level(logging.DEBUG)
-    commands = await _commands(hass, mock_config_entry)
+    caplog.set_level(logging.DEBUG)  # before the set-up: its log must not name the tag either
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
+    commands = mock_config_entry.runtime_data.commands
     await commands.start_charging("CH-01", 1)
     await commands.start_charging("CH-01", 1)
     simulator.sim.inject_fault("CH-02", connector_id=1)

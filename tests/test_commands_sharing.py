@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
-from unittest.mock import patch
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.depotfinity.api import CommandResult
 from custom_components.depotfinity.commands import DepotFinityCommands
 from custom_components.depotfinity.scheduler import FOLLOW_UP_DELAYS, Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import COMMAND_ROUTE
+from .helpers import COMMAND_ROUTE, held_calls
 
 pytestmark = pytest.mark.usefixtures("start_time")
-
-@pytest.fixture
-def commands(init_integration: MockConfigEntry) -> DepotFinityCommands:
-    """The command sender of the set-up entry."""
-    sender: DepotFinityCommands = init_integration.runtime_data.commands
-    return sender
 
 
 def _sent(simulator: SimulatorServer) -> int:
@@ -61,14 +52,7 @@ async def test_a_cancelled_caller_cancels_nothing(
     hass: HomeAssistant, commands: DepotFinityCommands, simulator: SimulatorServer
 ) -> None:
     """Two callers share a start in flight; cancelling one leaves the other its result."""
-    release = asyncio.Event()
-    send = commands.client.send_remote_command
-
-    async def held(*args: Any, **kwargs: Any) -> CommandResult:
-        await release.wait()
-        return await send(*args, **kwargs)
-
-    with patch.object(commands.client, "send_remote_command", side_effect=held):
+    with held_calls(commands.client, "send_remote_command") as release:
         first = hass.async_create_task(commands.start_charging("CH-01", 1))
         second = hass.async_create_task(commands.start_charging("CH-01", 1))
         await asyncio.sleep(0)

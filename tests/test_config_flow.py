@@ -36,7 +36,7 @@ from custom_components.depotfinity.const import (
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, entry_data
-from .helpers import retry_placeholders, service_fault
+from .helpers import add_with_secret, retry_placeholders, service_fault
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
 
@@ -220,10 +220,7 @@ async def test_reauth(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """A new secret is checked, stored and the entry reloaded."""
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry, data={**mock_config_entry.data, CONF_CLIENT_SECRET: "expired"}
-    )
+    add_with_secret(hass, mock_config_entry, "expired")
     result = await mock_config_entry.start_reauth_flow(hass)
     assert result["step_id"] == "reauth_confirm"
     result = await _submit(hass, result["flow_id"], {CONF_CLIENT_SECRET: "wrong"})

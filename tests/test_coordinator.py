@@ -14,16 +14,24 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.depotfinity.api import ApiGroup
 from custom_components.depotfinity.api.const import RATE_LIMIT_SAFETY_MARGIN, RATE_LIMIT_WINDOW
 from custom_components.depotfinity.const import DOMAIN, MAINTENANCE_GRACE
+from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.repairs import package_issue_id
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import PACKAGES, ApiGroup as SimApiGroup, SimulatorServer
 
 from .conftest import START
-from .helpers import expected_wait, poll_until_idle, setup_integration, tick
+from .helpers import expected_wait, poll_until_idle, setup_and_poll, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
 STATUS = "sensor.ch_01_connector_1_status"
+STATUS_JOB = Job(JobKind.CONNECTOR_STATUS, "CH-01", 1)
+
+
+@pytest.fixture
+def coordinator(polled_coordinator: DepotFinityCoordinator) -> DepotFinityCoordinator:
+    """Here the set-up entry's coordinator comes once every planned poll ran."""
+    return polled_coordinator
 
 
 def _since_setup() -> float:
@@ -36,6 +44,7 @@ async def test_rate_limited_backs_off_as_told(
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
     mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """One 429 keeps the values and waits as told; a streak raises a repair issue.
@@ -44,11 +53,9 @@ async def test_rate_limited_backs_off_as_told(
     setup, leaves the window; that is longer than the grace, so the entities turn unavailable
     before the streak ends.
     """
-    coordinator = await setup_integration(hass, mock_config_entry)
-    await poll_until_idle(hass, freezer, coordinator)
     before = hass.states.get(STATUS).state
     simulator.sim.faults.queue("429", count=3, retry_after=30)
-    coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), 0)
+    coordinator.planner.mark_due(STATUS_JOB, 0)
 
     await tick(hass, freezer, 4)
     window_left = RATE_LIMIT_WINDOW + RATE_LIMIT_SAFETY_MARGIN - _since_setup()
@@ -82,13 +89,11 @@ async def test_rate_limited_past_the_grace_turns_unavailable(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
 ) -> None:
     """429s that go on past the grace period make the entities unavailable, with the wait."""
-    coordinator = await setup_integration(hass, mock_config_entry)
-    await poll_until_idle(hass, freezer, coordinator)
     simulator.sim.faults.queue("429", count=10, retry_after=50)
-    coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), 0)
+    coordinator.planner.mark_due(STATUS_JOB, 0)
     for _ in range(4):
         await tick(hass, freezer, 51)
     assert not coordinator.last_update_success
@@ -104,15 +109,13 @@ async def test_maintenance_keeps_last_data_for_grace(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A documented ~90 s maintenance passes without entities going unavailable."""
-    coordinator = await setup_integration(hass, mock_config_entry)
-    await poll_until_idle(hass, freezer, coordinator)
     before = hass.states.get(STATUS).state
     simulator.sim.faults.maintenance(duration=90)
-    coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), 0)
+    coordinator.planner.mark_due(STATUS_JOB, 0)
     for _ in range(30):
         await tick(hass, freezer, 4, simulator)
         assert hass.states.get(STATUS).state == before
@@ -125,13 +128,11 @@ async def test_long_outage_turns_unavailable(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
 ) -> None:
     """Past the grace period the entities go unavailable, then come back by themselves."""
-    coordinator = await setup_integration(hass, mock_config_entry)
-    await poll_until_idle(hass, freezer, coordinator)
     simulator.sim.faults.maintenance(duration=400)
-    coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), 0)
+    coordinator.planner.mark_due(STATUS_JOB, 0)
     for _ in range(35):
         await tick(hass, freezer, 4, simulator)
     assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
@@ -152,8 +153,7 @@ async def test_package_issue_for_forbidden_api(
     """A forbidden API is switched off with one repair issue, and back on once allowed."""
     monkeypatch.setitem(PACKAGES, "no_time_series", PACKAGES["basic"] - {SimApiGroup.TIME_SERIES})
     simulator.sim.package = "no_time_series"
-    coordinator = await setup_integration(hass, mock_config_entry)
-    await poll_until_idle(hass, freezer, coordinator)
+    coordinator = await setup_and_poll(hass, freezer, mock_config_entry)
     assert coordinator.last_update_success
     assert coordinator.health.disabled_apis == {ApiGroup.TIME_SERIES}
     assert not any(job.kind is JobKind.ENERGY for job in coordinator.planner.jobs)
@@ -175,12 +175,10 @@ async def test_unknown_charger_is_unavailable(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A charger the service no longer knows shows unavailable, with one warning."""
-    coordinator = await setup_integration(hass, mock_config_entry)
-    await poll_until_idle(hass, freezer, coordinator)
     removed = simulator.sim.state.chargers.pop("CH-01")
     await poll_until_idle(hass, freezer, coordinator)
     assert hass.states.get("sensor.ch_01_availability").state == STATE_UNAVAILABLE

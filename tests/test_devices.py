@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
+from dataclasses import replace
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
@@ -13,34 +12,20 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.depotfinity.const import (
-    CONF_CHARGER_ID,
-    CONF_CONNECTORS,
-    CONF_NAME,
     DOMAIN,
-    SUBENTRY_CHARGER,
 )
 from depotfinity_simulator import SimulatorConfig, SimulatorServer
-from depotfinity_simulator.config import mode_from_env
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, START
-from .helpers import poll_until_idle, setup_integration
+from .conftest import CLIENT_ID
+from .helpers import add_charger_subentry, poll_until_idle, setup_integration
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
 
 @pytest.fixture
-def simulator_config() -> SimulatorConfig:
+def simulator_config(simulator_config: SimulatorConfig) -> SimulatorConfig:
     """Three chargers on the service; the entry starts with two."""
-    return SimulatorConfig(
-        chargers=3,
-        connectors=2,
-        seed=7,
-        speed=0.0,
-        start=START,
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        documented_only=mode_from_env(),
-    )
+    return replace(simulator_config, chargers=3)
 
 
 @pytest.fixture
@@ -88,17 +73,7 @@ async def test_charger_added_and_removed_while_running(
     coordinator = await setup_integration(hass, mock_config_entry)
     assert hass.states.get("sensor.ch_03_availability") is None
 
-    hass.config_entries.async_add_subentry(
-        mock_config_entry,
-        ConfigSubentry(
-            data=MappingProxyType(
-                {CONF_CHARGER_ID: "CH-03", CONF_CONNECTORS: [1], CONF_NAME: "CH-03"}
-            ),
-            subentry_type=SUBENTRY_CHARGER,
-            title="CH-03",
-            unique_id="CH-03",
-        ),
-    )
+    add_charger_subentry(hass, mock_config_entry, "CH-03", "CH-03")
     await hass.async_block_till_done()
     await poll_until_idle(hass, freezer, coordinator)
     assert hass.states.get("sensor.ch_03_availability").state == "available"

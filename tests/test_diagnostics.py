@@ -21,10 +21,9 @@ from custom_components.depotfinity.const import CONF_BUDGET_SHARE, CONF_ID_TAG, 
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import CLIENT_SECRET
-from .helpers import poll_until_idle, setup_integration
+from .helpers import ID_TAG, setup_and_poll
 
 pytestmark = pytest.mark.usefixtures("start_time")
-ID_TAG = "89C4704A"
 
 
 async def test_entry_diagnostics(
@@ -40,8 +39,7 @@ async def test_entry_diagnostics(
     hass.config_entries.async_update_entry(
         mock_config_entry, options={CONF_ID_TAG: ID_TAG, CONF_BUDGET_SHARE: 100}
     )
-    coordinator = await setup_integration(hass, mock_config_entry)
-    await poll_until_idle(hass, freezer, coordinator)
+    coordinator = await setup_and_poll(hass, freezer, mock_config_entry)
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, mock_config_entry)
     # The simulator's port changes between runs.
     assert diagnostics["entry"]["data"]["api_url"] == simulator.url
@@ -53,17 +51,14 @@ async def test_entry_diagnostics(
         assert secret not in text
 
 
+@pytest.mark.usefixtures("polled_coordinator")
 async def test_device_diagnostics(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
     mock_config_entry: MockConfigEntry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """A charger's (or connector's) diagnostics show that charger only."""
-    coordinator = await setup_integration(hass, mock_config_entry)
-    await poll_until_idle(hass, freezer, coordinator)
     device = device_registry.async_get_device_by_identifier(
         (DOMAIN, "demo-client_CH-02"), mock_config_entry.entry_id
     )

@@ -2,54 +2,35 @@
 
 from __future__ import annotations
 
-from unittest.mock import patch
-
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from syrupy.assertion import SnapshotAssertion
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import poll_until_idle, setup_integration
+from .conftest import SnapshotEntities
+from .helpers import poll_jobs, setup_and_poll
 
 pytestmark = pytest.mark.usefixtures("start_time")
 EVENT = "event.ch_01_fault"
-
-
-async def test_event_entities(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
-    """One fault event entity per charger."""
-    with patch("custom_components.depotfinity.PLATFORMS", [Platform.EVENT]):
-        coordinator = await setup_integration(hass, mock_config_entry)
-        await poll_until_idle(hass, freezer, coordinator)
-    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+FAULTED = Job(JobKind.CONNECTOR_STATUS, "CH-01", 2)
 
 
 async def test_fault_raised_and_cleared(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    polled_coordinator: DepotFinityCoordinator,
 ) -> None:
     """A connector fault fires fault_raised with its codes, then fault_cleared."""
-    coordinator = await setup_integration(hass, mock_config_entry)
-    await poll_until_idle(hass, freezer, coordinator)
     assert hass.states.get(EVENT).state == STATE_UNKNOWN
 
     simulator.sim.inject_fault("CH-01", 2, error_code="GroundFailure", vendor_error_code=4711)
-    coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 2), 0)
-    await poll_until_idle(hass, freezer, coordinator)
+    await poll_jobs(hass, freezer, polled_coordinator, FAULTED)
     state = hass.states.get(EVENT)
     assert state.attributes["event_type"] == "fault_raised"
     assert state.attributes["error_code"] == "GroundFailure"
@@ -58,13 +39,11 @@ async def test_fault_raised_and_cleared(
     raised_at = state.state
 
     # Still faulted: no new event.
-    coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 2), 0)
-    await poll_until_idle(hass, freezer, coordinator)
+    await poll_jobs(hass, freezer, polled_coordinator, FAULTED)
     assert hass.states.get(EVENT).state == raised_at
 
     simulator.sim.clear_fault("CH-01", 2)
-    coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 2), 0)
-    await poll_until_idle(hass, freezer, coordinator)
+    await poll_jobs(hass, freezer, polled_coordinator, FAULTED)
     state = hass.states.get(EVENT)
     assert state.attributes["event_type"] == "fault_cleared"
     assert state.attributes["error_code"] == "GroundFailure"
@@ -78,7 +57,11 @@ async def test_fault_present_at_start_is_not_replayed(
 ) -> None:
     """A fault that exists before Home Assistant looks is a state, not an event."""
     simulator.sim.inject_fault("CH-01", error_code="InternalError")
-    coordinator = await setup_integration(hass, mock_config_entry)
-    await poll_until_idle(hass, freezer, coordinator)
+    await setup_and_poll(hass, freezer, mock_config_entry)
     assert hass.states.get(EVENT).state == STATE_UNKNOWN
     assert hass.states.get("binary_sensor.ch_01_problem").state == "on"
+
+
+async def test_event_entities(snapshot_entities: SnapshotEntities) -> None:
+    """One fault event entity per charger."""
+    await snapshot_entities(Platform.EVENT)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -28,7 +28,7 @@ from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import PACKAGES, SimulatorServer
 
-from .helpers import ID_TAG, poll_until, poll_until_idle, setup_integration, tick
+from .helpers import ID_TAG, held_calls, poll_until, poll_until_idle, setup_and_poll, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -37,66 +37,57 @@ STATUS_2 = "sensor.ch_01_connector_2_status"
 OTHER_CHARGER = "sensor.ch_02_availability"
 ENERGY = "sensor.ch_01_connector_1_energy"
 NUMBER = "number.group_1_power_limit"
+STATUS_1_JOB = Job(JobKind.CONNECTOR_STATUS, "CH-01", 1)
 
 
-async def _ready(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry
-) -> DepotFinityCoordinator:
-    coordinator = await setup_integration(hass, entry, id_tag=ID_TAG)
-    await poll_until_idle(hass, freezer, coordinator)
-    return coordinator
+@pytest.fixture
+def coordinator(polled_coordinator: DepotFinityCoordinator) -> DepotFinityCoordinator:
+    """Here the set-up entry's coordinator comes once every planned poll ran."""
+    return polled_coordinator
+
+
+def _disabled(coordinator: DepotFinityCoordinator, api: ApiGroup) -> Callable[[], bool]:
+    """Whether the coordinator has switched an API off."""
+    return lambda: api in coordinator.health.disabled_apis
 
 
 async def test_unreadable_answer_affects_only_its_connector(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
 ) -> None:
     """A junk answer about one connector: that connector is unavailable, nothing else."""
-    coordinator = await _ready(hass, freezer, mock_config_entry)
     simulator.sim.faults.queue(
         "malformed", count=50, path_prefix="/v1/chargerStatus/chargers/CH-01/connectors/1"
     )
-    job = Job(JobKind.CONNECTOR_STATUS, "CH-01", 1)
-    await poll_until(
-        hass,
-        freezer,
-        simulator,
-        coordinator,
-        lambda: hass.states.get(STATUS_1).state == STATE_UNAVAILABLE,
-        job,
-    )
+
+    def unavailable() -> bool:
+        return hass.states.get(STATUS_1).state == STATE_UNAVAILABLE
+
+    await poll_until(hass, freezer, simulator, coordinator, unavailable, STATUS_1_JOB)
     assert coordinator.last_update_success
     assert hass.states.get(STATUS_2).state != STATE_UNAVAILABLE
     assert hass.states.get(OTHER_CHARGER).state != STATE_UNAVAILABLE
 
     simulator.sim.faults.clear()
-    await poll_until(
-        hass,
-        freezer,
-        simulator,
-        coordinator,
-        lambda: hass.states.get(STATUS_1).state != STATE_UNAVAILABLE,
-        job,
-    )
+    await poll_until(hass, freezer, simulator, coordinator, lambda: not unavailable(), STATUS_1_JOB)
 
 
 async def test_connection_error_keeps_the_last_values(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
 ) -> None:
     """One lost connection is a passing failure: no entity turns unavailable."""
-    coordinator = await _ready(hass, freezer, mock_config_entry)
     before = hass.states.get(STATUS_1).state
     with patch.object(
         coordinator.client,
         "get_connector_status",
         side_effect=DepotFinityConnectionError("connection reset"),
     ):
-        coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), 0)
+        coordinator.planner.mark_due(STATUS_1_JOB, 0)
         await tick(hass, freezer, 4)
     assert coordinator.last_update_success
     assert hass.states.get(STATUS_1).state == before
@@ -106,23 +97,16 @@ async def test_lapsed_subscription_turns_entities_unavailable(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
     issue_registry: ir.IssueRegistry,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Every API answers 403: no entity shows an old value as live; the repair is raised."""
-    coordinator = await _ready(hass, freezer, mock_config_entry)
     assert hass.states.get(STATUS_1).state != STATE_UNAVAILABLE
     monkeypatch.setitem(PACKAGES, "lapsed", frozenset())
     simulator.sim.package = "lapsed"
-    await poll_until(
-        hass,
-        freezer,
-        simulator,
-        coordinator,
-        lambda: ApiGroup.CHARGER_STATUS in coordinator.health.disabled_apis,
-        Job(JobKind.CONNECTOR_STATUS, "CH-01", 1),
-    )
+    switched_off = _disabled(coordinator, ApiGroup.CHARGER_STATUS)
+    await poll_until(hass, freezer, simulator, coordinator, switched_off, STATUS_1_JOB)
     assert hass.states.get(STATUS_1).state == STATE_UNAVAILABLE
     assert hass.states.get(OTHER_CHARGER).state == STATE_UNAVAILABLE
     issues = [i for i in issue_registry.issues.values() if i.domain == DOMAIN]
@@ -134,24 +118,18 @@ async def test_access_refused_by_one_api_is_no_reauthentication(
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
     mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A 401 a fresh token does not cure: that API is off (logged once), no reload loop."""
-    coordinator = await _ready(hass, freezer, mock_config_entry)
     with patch.object(
         coordinator.client,
         "get_time_series",
         side_effect=DepotFinityAccessError("401 from time series"),
     ):
         simulator.sim.plug_in("CH-01", 1)
-        await poll_until(
-            hass,
-            freezer,
-            simulator,
-            coordinator,
-            lambda: ApiGroup.TIME_SERIES in coordinator.health.disabled_apis,
-            Job(JobKind.CONNECTOR_STATUS, "CH-01", 1),
-        )
+        switched_off = _disabled(coordinator, ApiGroup.TIME_SERIES)
+        await poll_until(hass, freezer, simulator, coordinator, switched_off, STATUS_1_JOB)
         for _ in range(20):
             await tick(hass, freezer, 30, simulator)
     assert mock_config_entry.state is ConfigEntryState.LOADED
@@ -166,9 +144,9 @@ async def test_energy_never_goes_backwards_across_reload(
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
     mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
 ) -> None:
     """After a reload the energy shows at once and a low reading is no fake reset."""
-    coordinator = await _ready(hass, freezer, mock_config_entry)
     before = float(hass.states.get(ENERGY).state)
     assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
     await hass.async_block_till_done()
@@ -199,31 +177,21 @@ async def test_energy_is_restored_after_a_restart(
             ),
         ),
     )
-    coordinator = await _ready(hass, freezer, mock_config_entry)
+    coordinator = await setup_and_poll(hass, freezer, mock_config_entry, id_tag=ID_TAG)
     assert float(hass.states.get(ENERGY).state) == pytest.approx(shown / 1000)
     connector = coordinator.data.connector("CH-01", 1)
     assert connector is not None
     assert connector.energy.rejected >= 1  # the lower reading was refused
 
 
+@pytest.mark.usefixtures("polled_coordinator")
 async def test_power_limit_set_during_a_reload_is_shown(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:
     """A limit whose answer arrives while the entry reloads is shown after the reload."""
-    await _ready(hass, freezer, mock_config_entry)
     commands = mock_config_entry.runtime_data.commands
-    release = asyncio.Event()
-    send = commands.client.set_external_power_limit
-
-    async def held(*args: Any, **kwargs: Any) -> str:
-        await release.wait()
-        return await send(*args, **kwargs)
-
     group_id = simulator.sim.group_ids[0]
-    with patch.object(commands.client, "set_external_power_limit", side_effect=held):
+    with held_calls(commands.client, "set_external_power_limit") as release:
         setting = hass.async_create_task(commands.set_power_limit(group_id, 120))
         await asyncio.sleep(0)
         reload = hass.async_create_task(
@@ -241,20 +209,16 @@ async def test_an_unknown_enum_value_is_reported_once(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A status the documentation does not list: one log line, and it is in the diagnostics."""
-    coordinator = await _ready(hass, freezer, mock_config_entry)
     simulator.sim.set_status_override("CH-01", 1, "Hibernating")
-    await poll_until(
-        hass,
-        freezer,
-        simulator,
-        coordinator,
-        lambda: "Hibernating" in caplog.text,
-        Job(JobKind.CONNECTOR_STATUS, "CH-01", 1),
-    )
+
+    def logged() -> bool:
+        return "Hibernating" in caplog.text
+
+    await poll_until(hass, freezer, simulator, coordinator, logged, STATUS_1_JOB)
     for _ in range(2):  # the same answer again: no second line
         await poll_until_idle(hass, freezer, coordinator)
     assert caplog.text.count("Hibernating") == 1

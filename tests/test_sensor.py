@@ -2,76 +2,48 @@
 
 from __future__ import annotations
 
-from unittest.mock import patch
-
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from syrupy.assertion import SnapshotAssertion
 
+from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .helpers import poll_until_idle, setup_integration, tick
+from .conftest import SnapshotEntities
+from .helpers import poll_jobs, status_jobs, tick
+
+pytestmark = pytest.mark.usefixtures("start_time")
 
 
-@pytest.mark.usefixtures("entity_registry_enabled_by_default", "start_time")
-async def test_sensors(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
-    """Every sensor once the first sweep is done."""
-    with patch("custom_components.depotfinity.PLATFORMS", [Platform.SENSOR]):
-        coordinator = await setup_integration(hass, mock_config_entry)
-        await poll_until_idle(hass, freezer, coordinator)
-    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
-
-
-@pytest.mark.usefixtures("start_time")
 async def test_unknown_values_from_the_service(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    polled_coordinator: DepotFinityCoordinator,
 ) -> None:
     """Status and error values DepotFinity adds later show as unknown/other, never crash."""
-    coordinator = await setup_integration(hass, mock_config_entry)
-    await poll_until_idle(hass, freezer, coordinator)
     simulator.sim.set_status_override("CH-01", 1, "Hibernating")
     simulator.sim.set_status_override("CH-01", None, "Maintenance")
     simulator.sim.inject_fault("CH-02", error_code="CoolantLeak", vendor_error_code="X9")
-    for job in (
-        Job(JobKind.CONNECTOR_STATUS, "CH-01", 1),
-        Job(JobKind.CHARGER_STATUS, "CH-01"),
-        Job(JobKind.CHARGER_STATUS, "CH-02"),
-    ):
-        coordinator.planner.mark_due(job, 0)
-    await poll_until_idle(hass, freezer, coordinator)
-    assert coordinator.last_update_success
+    jobs = (*status_jobs("CH-01", 1), Job(JobKind.CHARGER_STATUS, "CH-02"))
+    await poll_jobs(hass, freezer, polled_coordinator, *jobs)
+    assert polled_coordinator.last_update_success
     assert hass.states.get("sensor.ch_01_connector_1_status").state == STATE_UNKNOWN
     assert hass.states.get("sensor.ch_01_availability").state == STATE_UNKNOWN
     assert hass.states.get("sensor.ch_02_error_code").state == "other"
     assert hass.states.get("sensor.ch_02_vendor_error_code").state == "X9"
 
 
-@pytest.mark.usefixtures("start_time")
 async def test_energy_follows_a_session_and_never_goes_back(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    polled_coordinator: DepotFinityCoordinator,
 ) -> None:
     """A session raises power and the energy register; a backwards reading is dropped."""
-    coordinator = await setup_integration(hass, mock_config_entry)
-    await poll_until_idle(hass, freezer, coordinator)
     energy = "sensor.ch_02_connector_2_energy"
     before = float(hass.states.get(energy).state)
 
@@ -83,8 +55,14 @@ async def test_energy_follows_a_session_and_never_goes_back(
     during = float(hass.states.get(energy).state)
     assert during > before
 
-    connector = coordinator.data.connector("CH-02", 2)
+    connector = polled_coordinator.data.connector("CH-02", 2)
     assert connector is not None
     assert connector.energy_wh is not None
     assert not connector.energy.update(connector.energy_wh - 5000, dt_util.utcnow())
     assert connector.energy_wh == pytest.approx(during * 1000)
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_sensors(snapshot_entities: SnapshotEntities) -> None:
+    """Every sensor once the first sweep is done."""
+    await snapshot_entities(Platform.SENSOR)

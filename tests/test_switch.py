@@ -16,19 +16,18 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from syrupy.assertion import SnapshotAssertion
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.depotfinity.api import CommandResult
+from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from depotfinity_simulator import SimulatorServer
 
+from .conftest import SnapshotEntities
 from .helpers import (
     COMMAND_ROUTE,
     ID_TAG,
     expected_wait,
-    poll_until_idle,
     read_statuses,
     setup_integration,
     tick,
@@ -45,29 +44,13 @@ async def _switch(hass: HomeAssistant, service: str, entity_id: str = SWITCH) ->
     )
 
 
-async def test_switches(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
-    """One charging switch per connector, on the connector's device, off when idle."""
-    with patch("custom_components.depotfinity.PLATFORMS", [Platform.SWITCH]):
-        coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
-        await read_statuses(hass, freezer, coordinator)
-    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
-
-
 async def test_start_and_stop(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
 ) -> None:
     """On starts a session with the configured idTag, off stops it; polls confirm."""
-    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await read_statuses(hass, freezer, coordinator)
     assert hass.states.get(SWITCH).state == STATE_OFF
 
@@ -88,14 +71,11 @@ async def test_start_and_stop(
     assert hass.states.get(SWITCH).state == STATE_OFF
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_double_toggle_sends_one_command(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, simulator: SimulatorServer
 ) -> None:
     """Two quick "on" give one request; the second shares the first one's success."""
-    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await _switch(hass, SERVICE_TURN_ON)
     await _switch(hass, SERVICE_TURN_ON)
     assert simulator.sim.stats.requests_by_route[COMMAND_ROUTE] == 1
@@ -143,13 +123,11 @@ async def test_without_id_tag_nothing_is_sent(
     assert hass.states.get(SWITCH).state != STATE_ON
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_rate_limited_start_fails_at_once(
-    hass: HomeAssistant,
-    simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    hass: HomeAssistant, simulator: SimulatorServer
 ) -> None:
     """A 429 on the command is an error with the time to wait, not a queued retry."""
-    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     simulator.sim.faults.queue("429", retry_after=45)
     # Without Retry-After: until our oldest request leaves the window, which setup just began.
     wait = expected_wait(45, 300)
@@ -164,10 +142,9 @@ async def test_optimistic_state_until_confirmed_or_timeout(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
 ) -> None:
     """An accepted start the charger is slow to act on shows on for at most 30 s."""
-    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await read_statuses(hass, freezer, coordinator, ("CH-01", 1))
     accepted = CommandResult("startChargingSession", "Accepted", "Operation successful")
     with patch.object(coordinator.client, "send_remote_command", AsyncMock(return_value=accepted)):
@@ -186,10 +163,9 @@ async def test_confirmed_state_follows_the_connector_again(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    coordinator: DepotFinityCoordinator,
 ) -> None:
     """Once a read confirmed the start, a session ended elsewhere shows off at once."""
-    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
     await _switch(hass, SERVICE_TURN_ON)
     await read_statuses(hass, freezer, coordinator, ("CH-01", 1))
     assert hass.states.get(SWITCH).state == STATE_ON
@@ -200,18 +176,12 @@ async def test_confirmed_state_follows_the_connector_again(
     assert hass.states.get(SWITCH).state == STATE_OFF
 
 
+@pytest.mark.usefixtures("polled_coordinator")
 async def test_switch_on_makes_power_rise(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, simulator: SimulatorServer
 ) -> None:
     """Turning Charging on starts a session whose power shows within a few minutes."""
-    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
-    await poll_until_idle(hass, freezer, coordinator)
-    await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": "switch.ch_02_connector_1_charging"}, blocking=True
-    )
+    await _switch(hass, SERVICE_TURN_ON, "switch.ch_02_connector_1_charging")
     power = "sensor.ch_02_connector_1_power"
     for _ in range(60):
         await tick(hass, freezer, 5, simulator)
@@ -220,3 +190,8 @@ async def test_switch_on_makes_power_rise(
             break
     assert hass.states.get("sensor.ch_02_connector_1_status").state == "charging"
     assert float(hass.states.get(power).state) > 0
+
+
+async def test_switches(snapshot_entities: SnapshotEntities) -> None:
+    """One charging switch per connector, on the connector's device, off when idle."""
+    await snapshot_entities(Platform.SWITCH, id_tag=ID_TAG, settle=read_statuses)

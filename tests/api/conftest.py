@@ -23,6 +23,8 @@ CLIENT_ID = "demo-client"
 CLIENT_SECRET = "demo-secret"
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+#: A fixture that builds clients: ``make(client_id=..., client_secret=..., **client_options)``.
+type MakeClient = Callable[..., DepotFinityClient]
 
 
 class _Clock(Protocol):
@@ -120,29 +122,46 @@ async def session(loopback_sockets: None) -> AsyncIterator[aiohttp.ClientSession
         yield session
 
 
-@pytest.fixture
-def make_client(
-    server: SimulatorServer, session: aiohttp.ClientSession
-) -> Callable[..., DepotFinityClient]:
-    """Build clients bound to the simulator, its virtual clock and a private limiter."""
+def client_factory(
+    session: aiohttp.ClientSession,
+    url: str,
+    new_limiter: Callable[[], RequestLimiter],
+    **defaults: Any,
+) -> MakeClient:
+    """Build clients of ``url`` (API and token endpoint), each with a limiter of its own.
+
+    Keyword arguments of a call override ``defaults``, which override the URLs.
+    """
 
     def make(
         client_id: str = CLIENT_ID, client_secret: str = CLIENT_SECRET, **kwargs: Any
     ) -> DepotFinityClient:
-        kwargs.setdefault("api_url", server.url)
-        kwargs.setdefault("auth_url", server.url)
-        kwargs.setdefault("clock", server.clock.monotonic)
-        if "limiter" not in kwargs:
-            kwargs["limiter"] = virtual_limiter(server.clock)
-        return DepotFinityClient(session, client_id, client_secret, **kwargs)
+        options = {"api_url": url, "auth_url": url, **defaults, **kwargs}
+        if "limiter" not in options:
+            options["limiter"] = new_limiter()
+        return DepotFinityClient(session, client_id, client_secret, **options)
 
     return make
 
 
 @pytest.fixture
-def client(make_client: Callable[..., DepotFinityClient]) -> DepotFinityClient:
+def make_client(server: SimulatorServer, session: aiohttp.ClientSession) -> MakeClient:
+    """Build clients bound to the simulator, its virtual clock and a private limiter."""
+    return client_factory(
+        session, server.url, lambda: virtual_limiter(server.clock), clock=server.clock.monotonic
+    )
+
+
+@pytest.fixture
+def client(make_client: MakeClient) -> DepotFinityClient:
     """A client with the demo credentials."""
     return make_client()
+
+
+@pytest.fixture
+def charger(server: SimulatorServer) -> str:
+    """The ID of the simulator's first charger."""
+    return server.sim.charger_ids[0]
 
 
 # ------------------------------------------------------------------------------ stub server
@@ -216,14 +235,22 @@ async def stub(loopback_sockets: None) -> AsyncIterator[Stub]:
 
 
 @pytest.fixture
-def stub_client(stub: Stub, session: aiohttp.ClientSession) -> DepotFinityClient:
+def make_stub_client(stub: Stub, session: aiohttp.ClientSession) -> MakeClient:
+    """Build clients bound to the stub, each with a limiter of its own (5 s timeout)."""
+    return client_factory(session, stub.url, RequestLimiter, request_timeout=5.0)
+
+
+@pytest.fixture
+def stub_client(make_stub_client: MakeClient) -> DepotFinityClient:
     """A client bound to the stub (its own limiter)."""
-    return DepotFinityClient(
-        session,
-        CLIENT_ID,
-        CLIENT_SECRET,
-        api_url=stub.url,
-        auth_url=stub.url,
-        limiter=RequestLimiter(),
-        request_timeout=5.0,
-    )
+    return make_stub_client()
+
+
+class FakeClock:
+    """A monotonic clock that only moves when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now

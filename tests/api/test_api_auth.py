@@ -31,9 +31,8 @@ async def test_authenticate_fetches_one_token(
 
 
 async def test_token_is_reused_until_the_refresh_margin(
-    server: SimulatorServer, client: DepotFinityClient
+    server: SimulatorServer, client: DepotFinityClient, charger: str
 ) -> None:
-    charger = server.sim.charger_ids[0]
     for _ in range(5):
         await client.get_charger_status(charger)
     assert server.sim.stats.token_requests == 1
@@ -47,9 +46,8 @@ async def test_token_is_reused_until_the_refresh_margin(
 
 
 async def test_token_expiry_in_the_middle_of_a_sequence(
-    server: SimulatorServer, client: DepotFinityClient
+    server: SimulatorServer, client: DepotFinityClient, charger: str
 ) -> None:
-    charger = server.sim.charger_ids[0]
     await client.get_charger_status(charger)
     await client.get_connector_status(charger, 1)
     server.clock.advance(3600 + 5)  # past expiry: the injected client clock sees it too
@@ -61,11 +59,10 @@ async def test_token_expiry_in_the_middle_of_a_sequence(
 
 
 async def test_401_refreshes_once_and_retries(
-    server: SimulatorServer, make_client: Callable[..., DepotFinityClient]
+    server: SimulatorServer, make_client: Callable[..., DepotFinityClient], charger: str
 ) -> None:
     # The client's own clock does not see the virtual expiry, so the server answers 401.
     client = make_client(clock=time.monotonic)
-    charger = server.sim.charger_ids[0]
     await client.get_charger_status(charger)
     server.clock.advance(3600 + 5)
     record = await client.get_charger_status(charger)
@@ -91,9 +88,8 @@ async def test_bad_credentials_raise_without_retry_loop(
 
 
 async def test_concurrent_callers_share_one_token_request(
-    server: SimulatorServer, client: DepotFinityClient
+    server: SimulatorServer, client: DepotFinityClient, charger: str
 ) -> None:
-    charger = server.sim.charger_ids[0]
     results = await asyncio.gather(*(client.get_charger_status(charger) for _ in range(20)))
     assert len(results) == 20
     assert server.sim.stats.token_requests == 1
@@ -102,10 +98,9 @@ async def test_concurrent_callers_share_one_token_request(
 
 
 async def test_concurrent_callers_share_one_failed_token_request(
-    server: SimulatorServer, make_client: Callable[..., DepotFinityClient]
+    server: SimulatorServer, make_client: Callable[..., DepotFinityClient], charger: str
 ) -> None:
     client = make_client(client_id="nobody")
-    charger = server.sim.charger_ids[0]
     results = await asyncio.gather(
         *(client.get_charger_status(charger) for _ in range(20)), return_exceptions=True
     )

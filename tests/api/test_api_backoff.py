@@ -15,25 +15,15 @@ from custom_components.depotfinity.api import (
 )
 from tests.helpers import DOCUMENTED
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, Stub
+from .conftest import FakeClock, Stub
 
 if TYPE_CHECKING:
-    import aiohttp
-
     from depotfinity_simulator import SimulatorServer
+
+    from .conftest import MakeClient, Reply
 
 OK = (200, {"items": [{"status": "Available"}]}, {})
 TOKEN = (200, {"access_token": "stub-token", "expires_in": 3600, "token_type": "bearer"}, {})
-
-
-class FakeClock:
-    """A monotonic clock that only moves when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -42,18 +32,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def timed_client(stub: Stub, session: aiohttp.ClientSession, clock: FakeClock) -> DepotFinityClient:
+def timed_client(make_stub_client: MakeClient, clock: FakeClock) -> DepotFinityClient:
     """A stub client whose limiter and token run on ``clock``."""
-    return DepotFinityClient(
-        session,
-        CLIENT_ID,
-        CLIENT_SECRET,
-        api_url=stub.url,
-        auth_url=stub.url,
-        clock=clock,
-        limiter=RequestLimiter(clock=clock),
-        request_timeout=5.0,
-    )
+    return make_stub_client(clock=clock, limiter=RequestLimiter(clock=clock))
 
 
 async def test_429_without_retry_after_waits_for_the_oldest_request_to_leave_the_window(
@@ -83,14 +64,40 @@ async def test_429_without_retry_after_waits_for_the_oldest_request_to_leave_the
     assert (await timed_client.get_charger_status("CH-01")).status == "Available"
 
 
-async def test_429_with_nothing_else_in_the_window_waits_the_whole_window(
-    stub: Stub, timed_client: DepotFinityClient
+@pytest.mark.parametrize(
+    ("reply", "error", "pause"),
+    [
+        pytest.param(
+            (429, "", {}), DepotFinityRateLimitError, 300, id="429_alone_in_the_window_waits_it_all"
+        ),
+        pytest.param(
+            (429, "", {"Retry-After": "86400"}),
+            DepotFinityRateLimitError,
+            300,
+            id="absurd_429_retry_after_capped_at_the_window",
+        ),
+        pytest.param(
+            (503, "", {"Retry-After": "86400"}),
+            DepotFinityUnavailableError,
+            300,
+            id="absurd_503_retry_after_capped_at_the_window",
+        ),
+        pytest.param(
+            (503, "", {"Retry-After": "45"}),
+            DepotFinityUnavailableError,
+            45,
+            id="plausible_retry_after_honoured",
+        ),
+    ],
+)
+async def test_one_fault_blocks_the_client(
+    stub: Stub, timed_client: DepotFinityClient, reply: Reply, error: type[Exception], pause: float
 ) -> None:
-    stub.api_replies = [(429, "", {})]
-    with pytest.raises(DepotFinityRateLimitError) as err:
+    stub.api_replies = [reply]
+    with pytest.raises(error) as err:
         await timed_client.get_charger_status("CH-01")
-    assert err.value.retry_after == 300
-    assert timed_client.limiter.blocked_for() == 300
+    assert getattr(err.value, "retry_after", None) == pause
+    assert timed_client.limiter.blocked_for() == pause
 
 
 async def test_503_without_retry_after_backs_off_30_60_90_and_a_success_resets(
@@ -114,29 +121,6 @@ async def test_503_without_retry_after_backs_off_30_60_90_and_a_success_resets(
     with pytest.raises(DepotFinityUnavailableError) as err:
         await timed_client.get_charger_status("CH-01")
     assert err.value.retry_after == 30
-
-
-@pytest.mark.parametrize(
-    ("status", "error"), [(429, DepotFinityRateLimitError), (503, DepotFinityUnavailableError)]
-)
-async def test_an_absurd_retry_after_is_capped_at_the_window(
-    stub: Stub, timed_client: DepotFinityClient, status: int, error: type[Exception]
-) -> None:
-    stub.api_replies = [(status, "", {"Retry-After": "86400"})]
-    with pytest.raises(error) as err:
-        await timed_client.get_charger_status("CH-01")
-    assert getattr(err.value, "retry_after", None) == 300
-    assert timed_client.limiter.blocked_for() == 300
-
-
-async def test_a_plausible_retry_after_is_honoured(
-    stub: Stub, timed_client: DepotFinityClient
-) -> None:
-    stub.api_replies = [(503, "", {"Retry-After": "45"})]
-    with pytest.raises(DepotFinityUnavailableError) as err:
-        await timed_client.get_charger_status("CH-01")
-    assert err.value.retry_after == 45
-    assert timed_client.limiter.blocked_for() == 45
 
 
 async def test_no_token_request_while_blocked(
@@ -191,10 +175,9 @@ async def test_a_token_endpoint_429_or_503_sets_the_back_off(
 
 
 async def test_maintenance_does_not_hammer_the_token_endpoint(
-    server: SimulatorServer, client: DepotFinityClient
+    server: SimulatorServer, client: DepotFinityClient, charger: str
 ) -> None:
     # The audit's case: a token falls due during a 90 s maintenance; one poll every 5 s.
-    charger = server.sim.charger_ids[0]
     await client.get_charger_status(charger)
     server.clock.advance(3600)
     server.sim.faults.maintenance(duration=90)

@@ -26,10 +26,7 @@ if TYPE_CHECKING:
     from depotfinity_simulator import SimulatorServer
 
 
-async def test_charger_and_connector_status(
-    server: SimulatorServer, client: DepotFinityClient
-) -> None:
-    charger = server.sim.charger_ids[0]
+async def test_charger_and_connector_status(client: DepotFinityClient, charger: str) -> None:
     record = await client.get_charger_status(charger)
     assert record.status == ChargerAvailability.AVAILABLE
     assert record.error_code == ChargePointErrorCode.NO_ERROR
@@ -58,9 +55,8 @@ async def test_faults_and_unknown_statuses_are_reported_raw(
 
 
 async def test_connectivity_and_force_terminate(
-    server: SimulatorServer, client: DepotFinityClient
+    server: SimulatorServer, client: DepotFinityClient, charger: str
 ) -> None:
-    charger = server.sim.charger_ids[0]
     connectivity = await client.get_charger_connectivity(charger)
     assert connectivity.connected is True
     result = await client.force_terminate(charger)
@@ -72,9 +68,8 @@ async def test_connectivity_and_force_terminate(
 
 
 async def test_transactions_paging_filters_and_lookup(
-    server: SimulatorServer, client: DepotFinityClient
+    server: SimulatorServer, client: DepotFinityClient, charger: str
 ) -> None:
-    charger = server.sim.charger_ids[0]
     page = await client.get_transactions(charger_id=charger, limit=5)
     assert len(page) == 5
     assert all(tx.charger_id == charger for tx in page)
@@ -126,8 +121,9 @@ async def test_session_reports(server: SimulatorServer, client: DepotFinityClien
     assert (await client.get_session_reports(other, 1)).items == ()
 
 
-async def test_time_series(server: SimulatorServer, client: DepotFinityClient) -> None:
-    charger = server.sim.charger_ids[0]
+async def test_time_series(
+    server: SimulatorServer, client: DepotFinityClient, charger: str
+) -> None:
     server.sim.plug_in(charger, 1)
     server.clock.advance(1800)
     now = server.clock.now()
@@ -180,8 +176,9 @@ async def test_rfid_management(server: SimulatorServer, client: DepotFinityClien
         await client.import_rfids("89C4704A")
 
 
-async def test_reservations(server: SimulatorServer, client: DepotFinityClient) -> None:
-    charger = server.sim.charger_ids[0]
+async def test_reservations(
+    server: SimulatorServer, client: DepotFinityClient, charger: str
+) -> None:
     start = server.clock.now() + timedelta(hours=1)
     end = start + timedelta(hours=2)
     created = await client.add_reservation(charger, 2, start, end, "89C4704A")

@@ -6,18 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from custom_components.depotfinity.api import (
-    DepotFinityAccessError,
-    DepotFinityCommandRejectedError,
-    DepotFinityConflictError,
-    DepotFinityError,
-    DepotFinityNotFoundError,
-    DepotFinityPackageError,
-    DepotFinityRateLimitError,
-    DepotFinityServerError,
-    DepotFinityUnavailableError,
-    DepotFinityValidationError,
-)
+from custom_components.depotfinity import api
 from custom_components.depotfinity.api.errors import (
     error_from_response,
     parse_retry_after,
@@ -54,20 +43,20 @@ def test_parse_retry_after_date_without_now_uses_the_wall_clock() -> None:
 @pytest.mark.parametrize(
     ("status", "body", "cls"),
     [
-        (400, '{"message":"Operation denied: Invalid Payload."}', DepotFinityValidationError),
-        (401, '{"message":"Unauthorized"}', DepotFinityAccessError),
-        (403, '{"message":"Forbidden"}', DepotFinityPackageError),
-        (404, '{"message":"Charger not found"}', DepotFinityNotFoundError),
-        (409, '{"message":"Conflict"}', DepotFinityConflictError),
-        (429, '{"message":"Too Many Requests"}', DepotFinityRateLimitError),
-        (503, "Service Unavailable", DepotFinityUnavailableError),
-        (504, "", DepotFinityUnavailableError),
-        (500, "boom", DepotFinityServerError),
-        (502, "<html>", DepotFinityServerError),
-        (418, "teapot", DepotFinityError),
+        (400, '{"message":"Operation denied: Invalid Payload."}', api.DepotFinityValidationError),
+        (401, '{"message":"Unauthorized"}', api.DepotFinityAccessError),
+        (403, '{"message":"Forbidden"}', api.DepotFinityPackageError),
+        (404, '{"message":"Charger not found"}', api.DepotFinityNotFoundError),
+        (409, '{"message":"Conflict"}', api.DepotFinityConflictError),
+        (429, '{"message":"Too Many Requests"}', api.DepotFinityRateLimitError),
+        (503, "Service Unavailable", api.DepotFinityUnavailableError),
+        (504, "", api.DepotFinityUnavailableError),
+        (500, "boom", api.DepotFinityServerError),
+        (502, "<html>", api.DepotFinityServerError),
+        (418, "teapot", api.DepotFinityError),
     ],
 )
-def test_status_mapping(status: int, body: str, cls: type[DepotFinityError]) -> None:
+def test_status_mapping(status: int, body: str, cls: type[api.DepotFinityError]) -> None:
     error = error_from_response(status, body, {}, api="Charger Status", context="GET /x")
     assert type(error) is cls
     assert error.status == status
@@ -81,29 +70,29 @@ def test_rejected_command_keeps_the_chargers_message() -> None:
         '"response":{"status":"Rejected","message":"Operation denied: Rejected by the charger."}}'
     )
     error = error_from_response(400, body, {}, api="Remote Commands")
-    assert isinstance(error, DepotFinityCommandRejectedError)
-    assert isinstance(error, DepotFinityValidationError)
+    assert isinstance(error, api.DepotFinityCommandRejectedError)
+    assert isinstance(error, api.DepotFinityValidationError)
     assert error.message == "Operation denied: Rejected by the charger."
 
 
 def test_400_with_empty_response_status_is_a_validation_error() -> None:
     body = '{"response":{"status":"","message":"Operation denied: Invalid Payload."}}'
     error = error_from_response(400, body, {}, api="Remote Commands")
-    assert type(error) is DepotFinityValidationError
+    assert type(error) is api.DepotFinityValidationError
     assert error.message == "Operation denied: Invalid Payload."
 
 
 def test_401_is_an_access_error_like_a_403_not_an_authentication_error() -> None:
     error = error_from_response(401, '{"message":"Unauthorized"}', {}, api="Reservations")
-    assert isinstance(error, DepotFinityAccessError)
-    assert isinstance(error, DepotFinityPackageError)
+    assert isinstance(error, api.DepotFinityAccessError)
+    assert isinstance(error, api.DepotFinityPackageError)
     assert error.api == "Reservations"
     assert "Reservations" in str(error)
 
 
 def test_package_error_names_the_api() -> None:
     error = error_from_response(403, '{"message":"Forbidden"}', {}, api="Remote Commands")
-    assert isinstance(error, DepotFinityPackageError)
+    assert isinstance(error, api.DepotFinityPackageError)
     assert error.api == "Remote Commands"
     assert error.message == "Forbidden"
     assert "Remote Commands" in str(error)
@@ -127,7 +116,7 @@ def test_retry_after_on_errors(
     status: int, headers: dict[str, str], expected: float | None
 ) -> None:
     error = error_from_response(status, "", headers, api="Charger Status")
-    assert isinstance(error, DepotFinityRateLimitError | DepotFinityUnavailableError)
+    assert isinstance(error, api.DepotFinityRateLimitError | api.DepotFinityUnavailableError)
     assert error.retry_after == expected
 
 

@@ -33,8 +33,7 @@ async def test_all_pages_of_a_window_are_read(
     assert [tx.transaction_id for tx in result.items] == [tx.transaction_id for tx in everything]
 
 
-async def test_the_page_cap_is_reported(server: SimulatorServer, client: DepotFinityClient) -> None:
-    charger = server.sim.charger_ids[0]
+async def test_the_page_cap_is_reported(client: DepotFinityClient, charger: str) -> None:
     result = await client.get_all_transactions(charger_id=charger, page_size=5, max_pages=2)
     assert not result.complete
     assert result.pages == 2

@@ -36,9 +36,8 @@ async def test_burst_of_150_requests_causes_no_429(
 
 
 async def test_sequential_burst_of_150_requests_causes_no_429(
-    server: SimulatorServer, client: DepotFinityClient
+    server: SimulatorServer, client: DepotFinityClient, charger: str
 ) -> None:
-    charger = server.sim.charger_ids[0]
     for _ in range(150):
         await client.get_connector_status(charger, 1)
     assert server.sim.stats.responses_429 == 0
@@ -46,12 +45,11 @@ async def test_sequential_burst_of_150_requests_causes_no_429(
 
 
 async def test_without_the_limiter_the_simulator_does_answer_429(
-    server: SimulatorServer, make_client: Callable[..., DepotFinityClient]
+    server: SimulatorServer, make_client: Callable[..., DepotFinityClient], charger: str
 ) -> None:
     # Control experiment: the zero above is only meaningful if the simulator enforces the rule.
     permissive = virtual_limiter(server.clock, max_requests=1000, command_reserve=0)
     client = make_client(limiter=permissive)
-    charger = server.sim.charger_ids[0]
     results = await asyncio.gather(
         *(client.get_charger_status(charger) for _ in range(110)), return_exceptions=True
     )
@@ -61,7 +59,7 @@ async def test_without_the_limiter_the_simulator_does_answer_429(
 
 
 async def test_commands_bypass_a_queue_of_polls(
-    server: SimulatorServer, make_client: Callable[..., DepotFinityClient]
+    server: SimulatorServer, make_client: Callable[..., DepotFinityClient], charger: str
 ) -> None:
     gate = asyncio.Event()
     advance = virtual_sleep(server.clock)
@@ -75,7 +73,6 @@ async def test_commands_bypass_a_queue_of_polls(
 
     limiter = RequestLimiter(clock=server.clock.monotonic, sleep=gated_sleep)
     client = make_client(limiter=limiter)
-    charger = server.sim.charger_ids[0]
     polls = [asyncio.create_task(client.get_charger_status(charger)) for _ in range(95)]
     # The token request took one of the 90 slots polls may use.
     for _ in range(200):
@@ -96,10 +93,9 @@ async def test_commands_bypass_a_queue_of_polls(
 
 
 async def test_command_fails_fast_when_the_window_is_full(
-    server: SimulatorServer, client: DepotFinityClient
+    server: SimulatorServer, client: DepotFinityClient, charger: str
 ) -> None:
     """The token request counts too (the documented limit names no exemption)."""
-    charger = server.sim.charger_ids[0]
     for _ in range(89):
         await client.get_charger_status(charger)
     for _ in range(10):

@@ -52,9 +52,8 @@ async def test_path_injection_ids_only_reach_the_intended_route(
 
 
 async def test_path_injection_in_other_segments(
-    server: SimulatorServer, client: DepotFinityClient
+    server: SimulatorServer, client: DepotFinityClient, charger: str
 ) -> None:
-    charger = server.sim.charger_ids[0]
     with pytest.raises(DepotFinityNotFoundError):
         await client.force_terminate(f"{charger}/../../chargers/{charger}")
     with pytest.raises(DepotFinityValidationError):
@@ -75,16 +74,17 @@ async def test_empty_path_parameter_is_refused_locally(client: DepotFinityClient
         await client.get_charger_status("")
 
 
-async def test_raw_paths_are_percent_encoded(stub: Stub, stub_client: DepotFinityClient) -> None:
+@pytest.mark.parametrize(
+    ("charger_id", "encoded"),
+    [("a/b", "a%2Fb"), ("..", "%2E%2E"), ("%2F", "%252F"), ("ü", "%C3%BC")],
+)
+async def test_raw_paths_are_percent_encoded(
+    stub: Stub, stub_client: DepotFinityClient, charger_id: str, encoded: str
+) -> None:
     stub.api_replies = [(200, {"items": [{"status": "Available"}]}, {})]
-    for charger_id in ("a/b", "..", "%2F", "ü"):
-        await stub_client.get_charger_status(charger_id)
-    paths = [path for _, path, _ in stub.api_requests]
-    assert paths == [
-        "/v1/chargerStatus/chargers/a%2Fb/availabilityStatus",
-        "/v1/chargerStatus/chargers/%2E%2E/availabilityStatus",
-        "/v1/chargerStatus/chargers/%252F/availabilityStatus",
-        "/v1/chargerStatus/chargers/%C3%BC/availabilityStatus",
+    await stub_client.get_charger_status(charger_id)
+    assert [path for _, path, _ in stub.api_requests] == [
+        f"/v1/chargerStatus/chargers/{encoded}/availabilityStatus"
     ]
 
 

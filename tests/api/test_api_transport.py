@@ -29,10 +29,12 @@ from custom_components.depotfinity.api import (
     RequestLimiter,
 )
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, DROP, Stub
+from .conftest import CLIENT_SECRET, DROP, FakeClock, Stub
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from .conftest import MakeClient
 
 TOKEN = {"access_token": "stub-token", "expires_in": 3600, "token_type": "bearer"}
 
@@ -41,14 +43,6 @@ def _closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def test_persistent_401_raises_an_access_error_after_one_fresh_token(
@@ -214,17 +208,9 @@ async def test_session_report_limit_is_clamped(stub: Stub, stub_client: DepotFin
     assert limits == ["10", "2000"]
 
 
-async def test_token_response_variants(stub: Stub, session: aiohttp.ClientSession) -> None:
+async def test_token_response_variants(stub: Stub, make_stub_client: MakeClient) -> None:
     clock = FakeClock()
-    client = DepotFinityClient(
-        session,
-        CLIENT_ID,
-        CLIENT_SECRET,
-        api_url=stub.url,
-        auth_url=stub.url,
-        clock=clock,
-        limiter=RequestLimiter(),
-    )
+    client = make_stub_client(clock=clock)
     # No expires_in: 3600 s assumed; "Bearer" in any case is accepted.
     stub.token_replies = [(200, {"access_token": "t1", "token_type": "Bearer"}, {})]
     await client.authenticate()
@@ -267,17 +253,9 @@ async def test_token_errors(
     assert (stub_client.limiter.blocked_for() > 0) is backs_off
 
 
-async def test_token_timeout(stub: Stub, session: aiohttp.ClientSession) -> None:
+async def test_token_timeout(stub: Stub, make_stub_client: MakeClient) -> None:
     stub.token_delay = 0.5
-    client = DepotFinityClient(
-        session,
-        CLIENT_ID,
-        CLIENT_SECRET,
-        api_url=stub.url,
-        auth_url=stub.url,
-        request_timeout=0.05,
-        limiter=RequestLimiter(),
-    )
+    client = make_stub_client(request_timeout=0.05)
     with pytest.raises(DepotFinityTimeoutError):
         await client.authenticate()
 
@@ -297,22 +275,13 @@ async def test_cancelled_token_fetch_lets_a_waiter_fetch(
     assert stub.token_requests == 2
 
 
-async def test_connection_errors(stub: Stub, session: aiohttp.ClientSession) -> None:
+async def test_connection_errors(stub: Stub, make_stub_client: MakeClient) -> None:
     closed = f"http://127.0.0.1:{_closed_port()}"
-    auth_down = DepotFinityClient(
-        session, CLIENT_ID, CLIENT_SECRET, api_url=closed, auth_url=closed, limiter=RequestLimiter()
-    )
+    auth_down = make_stub_client(api_url=closed, auth_url=closed)
     with pytest.raises(DepotFinityConnectionError) as err:
         await auth_down.authenticate()
     assert err.value.status is None
-    api_down = DepotFinityClient(
-        session,
-        CLIENT_ID,
-        CLIENT_SECRET,
-        api_url=closed,
-        auth_url=stub.url,
-        limiter=RequestLimiter(),
-    )
+    api_down = make_stub_client(api_url=closed)
     with pytest.raises(DepotFinityConnectionError) as err:
         await api_down.get_charger_status("CH-01")
     assert not isinstance(err.value, DepotFinityTimeoutError)
@@ -335,17 +304,9 @@ async def test_dropped_connection_retries_reads_but_not_commands(
     assert len(stub.api_requests) == 3
 
 
-async def test_command_timeout_is_not_retried(stub: Stub, session: aiohttp.ClientSession) -> None:
+async def test_command_timeout_is_not_retried(stub: Stub, make_stub_client: MakeClient) -> None:
     stub.api_delay = 0.3
-    client = DepotFinityClient(
-        session,
-        CLIENT_ID,
-        CLIENT_SECRET,
-        api_url=stub.url,
-        auth_url=stub.url,
-        request_timeout=0.1,
-        limiter=RequestLimiter(),
-    )
+    client = make_stub_client(request_timeout=0.1)
     with pytest.raises(DepotFinityTimeoutError):
         await client.start_charging("CH-01", 1, "89C4704A")
     with pytest.raises(DepotFinityTimeoutError):

@@ -25,9 +25,11 @@ def _content_types(seen: list[SeenRequest], method: str) -> list[str | None]:
 
 
 async def test_bodiless_writes_send_content_type_json(
-    server: SimulatorServer, client: DepotFinityClient, seen_requests: list[SeenRequest]
+    server: SimulatorServer,
+    client: DepotFinityClient,
+    seen_requests: list[SeenRequest],
+    charger: str,
 ) -> None:
-    charger = server.sim.charger_ids[0]
     await client.force_terminate(charger)
     await client.set_rfid_enabled(server.sim.rfid_tags[0], False)
     start = server.clock.now()
