@@ -3,35 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 import shutil
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.automation.helpers import async_get_blueprints
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-    async_mock_service,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
-from custom_components.depotfinity.const import (
-    CONF_CHARGER_ID,
-    CONF_CONNECTORS,
-    CONF_NAME,
-    DOMAIN,
-    SUBENTRY_CHARGER,
-)
+from custom_components.depotfinity.const import DOMAIN
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
-from .conftest import CLIENT_ID, entry_data
-from .helpers import poll_until, setup_integration
+from .conftest import CLIENT_ID
+from .helpers import entry_with_chargers, poll_until, setup_integration, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
 
@@ -46,23 +37,9 @@ BLUEPRINT_PATH = "depotfinity/charger_fault.yaml"
 
 
 @pytest.fixture
-def mock_config_entry(simulator: SimulatorServer) -> MockConfigEntry:
+def mock_config_entry(mock_config_entry: MockConfigEntry) -> MockConfigEntry:
     """One charger, named "Bay 3"."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=f"DepotFinity {CLIENT_ID}",
-        unique_id=CLIENT_ID,
-        data=entry_data(simulator),
-        subentries_data=[
-            {
-                "data": {CONF_CHARGER_ID: "CH-01", CONF_CONNECTORS: [1, 2], CONF_NAME: "Bay 3"},
-                "subentry_id": "sub_CH-01",
-                "subentry_type": SUBENTRY_CHARGER,
-                "title": "Bay 3",
-                "unique_id": "CH-01",
-            }
-        ],
-    )
+    return entry_with_chargers(mock_config_entry, {"CH-01": "Bay 3"})
 
 
 @pytest.fixture(autouse=True)
@@ -81,27 +58,73 @@ def entity_id(hass: HomeAssistant, domain: str, key: str) -> str:
     return found
 
 
+@dataclass
+class Depot:
+    """Home Assistant with the entry set up, its clock and the simulated depot."""
+
+    hass: HomeAssistant
+    freezer: FrozenDateTimeFactory
+    simulator: SimulatorServer
+    coordinator: DepotFinityCoordinator
+
+    async def fault(self, *, raised: bool) -> None:
+        """Raise (or clear) a ground failure on connector 2, and let Home Assistant see it.
+
+        The polls are run by hand instead of by waiting for everything to settle: an
+        automation waiting in a delay never settles while the clock stands still.
+        """
+        if raised:
+            self.simulator.sim.inject_fault(
+                "CH-01", 2, error_code="GroundFailure", vendor_error_code=4711
+            )
+        else:
+            self.simulator.sim.clear_fault("CH-01", 2)
+        charger = self.coordinator.data.chargers["CH-01"]
+        self.coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 2), 0)
+        for _ in range(20):
+            self.freezer.tick(4)
+            self.simulator.clock.advance(4)
+            await self.coordinator.async_refresh()
+            if charger.is_faulted is raised:
+                break
+        else:
+            raise AssertionError("the fault never showed")
+        for _ in range(20):  # let the automation run up to its delay
+            await asyncio.sleep(0)
+
+    async def wait(self, seconds: float) -> None:
+        """Let time pass (ending an automation's delay) and everything settle."""
+        await tick(self.hass, self.freezer, seconds, self.simulator)
+
+    def connected(self) -> bool:
+        """Whether the charger is connected to the service."""
+        return self.simulator.sim.charger("CH-01").connected
+
+
 @pytest.fixture
-async def coordinator(
+async def depot(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
     mock_config_entry: MockConfigEntry,
-) -> DepotFinityCoordinator:
+) -> Depot:
     """The entry, once the charger's availability is known (the fault event's baseline)."""
     coordinator = await setup_integration(hass, mock_config_entry)
     charger = coordinator.data.chargers["CH-01"]
-    await poll_until(
-        hass,
-        freezer,
-        simulator,
-        coordinator,
-        lambda: (
-            charger.availability is not None
-            and all(c.status is not None for c in charger.connectors.values())
-        ),
-    )
-    return coordinator
+
+    def known() -> bool:
+        return charger.availability is not None and all(
+            c.status is not None for c in charger.connectors.values()
+        )
+
+    await poll_until(hass, freezer, simulator, coordinator, known)
+    return Depot(hass, freezer, simulator, coordinator)
+
+
+@pytest.fixture
+def send_message(hass: HomeAssistant) -> list[ServiceCall]:
+    """The calls of notify.send_message (recorded, not made)."""
+    return async_mock_service(hass, "notify", "send_message")
 
 
 async def use_blueprint(hass: HomeAssistant, **inputs: Any) -> None:
@@ -122,47 +145,6 @@ async def use_blueprint(hass: HomeAssistant, **inputs: Any) -> None:
     await hass.async_block_till_done()
 
 
-async def fault(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    coordinator: DepotFinityCoordinator,
-    *,
-    raised: bool,
-) -> None:
-    """Raise (or clear) a ground failure on connector 2, and let Home Assistant see it.
-
-    The polls are run by hand instead of by waiting for everything to settle: an
-    automation waiting in a delay never settles while the clock stands still.
-    """
-    if raised:
-        simulator.sim.inject_fault("CH-01", 2, error_code="GroundFailure", vendor_error_code=4711)
-    else:
-        simulator.sim.clear_fault("CH-01", 2)
-    charger = coordinator.data.chargers["CH-01"]
-    coordinator.planner.mark_due(Job(JobKind.CONNECTOR_STATUS, "CH-01", 2), 0)
-    for _ in range(20):
-        freezer.tick(4)
-        simulator.clock.advance(4)
-        await coordinator.async_refresh()
-        if charger.is_faulted is raised:
-            break
-    else:
-        raise AssertionError("the fault never showed")
-    for _ in range(20):  # let the automation run up to its delay
-        await asyncio.sleep(0)
-
-
-async def wait(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, simulator: SimulatorServer, seconds: float
-) -> None:
-    """Let time pass (ending an automation's delay) and everything settle."""
-    freezer.tick(seconds)
-    simulator.clock.advance(seconds)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 async def test_blueprint_is_valid(hass: HomeAssistant) -> None:
     """Home Assistant reads the blueprint; its inputs are the documented ones."""
     assert await async_setup_component(hass, "blueprint", {})
@@ -181,13 +163,9 @@ async def test_blueprint_is_valid(hass: HomeAssistant) -> None:
 
 
 async def test_fault_notifies_and_reconnects(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    coordinator: DepotFinityCoordinator,
+    hass: HomeAssistant, depot: Depot, send_message: list[ServiceCall]
 ) -> None:
     """A fault sends the message to notify entities and actions, then presses the button."""
-    send_message = async_mock_service(hass, "notify", "send_message")
     mobile_app = async_mock_service(hass, "notify", "mobile_app_phone")
     button = entity_id(hass, "button", "force_reconnect")
     await use_blueprint(
@@ -204,7 +182,7 @@ async def test_fault_notifies_and_reconnects(
         reconnect_delay={"seconds": 30},
     )
 
-    await fault(hass, freezer, simulator, coordinator, raised=True)
+    await depot.fault(raised=True)
     message = "Bay 3 reports GroundFailure on connector 2 (vendor code 4711)."
     assert [call.data for call in send_message] == [
         {"entity_id": ["notify.depot_office"], "title": "Charger fault: Bay 3", "message": message}
@@ -214,19 +192,15 @@ async def test_fault_notifies_and_reconnects(
     ]
 
     # The fault is still there after the wait: the real button drops the connection.
-    assert simulator.sim.charger("CH-01").connected
-    await wait(hass, freezer, simulator, 31)
-    assert not simulator.sim.charger("CH-01").connected
+    assert depot.connected()
+    await depot.wait(31)
+    assert not depot.connected()
 
 
 async def test_no_reconnect_once_the_fault_cleared(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    coordinator: DepotFinityCoordinator,
+    hass: HomeAssistant, depot: Depot, send_message: list[ServiceCall]
 ) -> None:
     """A fault that clears during the wait is not answered with a reconnect."""
-    send_message = async_mock_service(hass, "notify", "send_message")
     await use_blueprint(
         hass,
         notify_targets=["notify.depot_office"],
@@ -236,34 +210,32 @@ async def test_no_reconnect_once_the_fault_cleared(
     )
     press = async_mock_service(hass, "button", "press")
 
-    await fault(hass, freezer, simulator, coordinator, raised=True)
-    await fault(hass, freezer, simulator, coordinator, raised=False)
-    await wait(hass, freezer, simulator, 301)
+    await depot.fault(raised=True)
+    await depot.fault(raised=False)
+    await depot.wait(301)
     assert len(send_message) == 1
     assert not press
 
 
 async def test_only_notifies_when_asked_and_not_on_reload(
     hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    coordinator: DepotFinityCoordinator,
+    depot: Depot,
+    send_message: list[ServiceCall],
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Without a reconnect, only the notification; a reloaded entry does not repeat it."""
-    send_message = async_mock_service(hass, "notify", "send_message")
     press = async_mock_service(hass, "button", "press")
     await use_blueprint(hass, notify_targets=["notify.depot_office"])
 
-    await fault(hass, freezer, simulator, coordinator, raised=True)
+    await depot.fault(raised=True)
     await hass.async_block_till_done()
     assert len(send_message) == 1
     event = hass.states.get(entity_id(hass, "event", "fault"))
     assert event is not None
 
-    await wait(hass, freezer, simulator, 10)
+    await depot.wait(10)
     assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
-    await wait(hass, freezer, simulator, 10)
+    await depot.wait(10)
     # The event entity came back with its last event, which is not a new fault.
     restored = hass.states.get(event.entity_id)
     assert restored is not None

@@ -5,7 +5,7 @@ descriptions in a platform helper module, and functions Home Assistant looks up
 (unloading, diagnostics, config flow steps) defined in other modules.
 """
 
-from .fake_sources import INIT, SENSOR, SERVICES, SWITCH
+from .fake_sources import DESCRIPTIONS, INIT, SENSOR, SERVICES, SWITCH
 from .fakes import Files, Mutation, combine, mutated
 
 RUNTIME = """\
@@ -44,16 +44,7 @@ class FakeSensorDescription(SensorEntityDescription):
     scale: int = 1
 
 
-DESCRIPTIONS = (
-    FakeSensorDescription(
-        key="power",
-        translation_key="power",
-        device_class=SensorDeviceClass.POWER,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-    ),
-)
-"""
+""" + DESCRIPTIONS.format(cls="FakeSensorDescription")
 
 UNLOAD = """\
 from homeassistant.core import HomeAssistant

@@ -145,7 +145,21 @@ class FakeEntity(CoordinatorEntity[FakeCoordinator]):
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, charger)})
 """
 
-SENSOR = """\
+#: The sensor descriptions of the fake integration, made with the class ``{cls}``.
+DESCRIPTIONS = """\
+DESCRIPTIONS = (
+    {cls}(
+        key="power",
+        translation_key="power",
+        device_class=SensorDeviceClass.POWER,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+    ),
+)
+"""
+
+SENSOR = (
+    """\
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorEntityDescription
 from homeassistant.const import EntityCategory
 
@@ -154,16 +168,9 @@ from .entity import FakeEntity
 
 PARALLEL_UPDATES = 0
 
-DESCRIPTIONS = (
-    SensorEntityDescription(
-        key="power",
-        translation_key="power",
-        device_class=SensorDeviceClass.POWER,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-    ),
-)
-
+"""
+    + DESCRIPTIONS.format(cls="SensorEntityDescription")
+    + """
 
 async def async_setup_entry(hass, entry: FakeConfigEntry, async_add_entities) -> None:
     coordinator = entry.runtime_data
@@ -183,6 +190,7 @@ async def async_setup_entry(hass, entry: FakeConfigEntry, async_add_entities) ->
 class FakeSensor(FakeEntity, SensorEntity):
     pass
 """
+)
 
 SWITCH = """\
 from homeassistant.components.switch import SwitchEntity

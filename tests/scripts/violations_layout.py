@@ -5,31 +5,27 @@ layout; ``test_quality_scale_violations`` runs them with the other tables.
 """
 
 from .fake_layout import in_layout
-from .fakes import Violation, replace
+from .fakes import Mutation, Violation, replace
+
+FIRST_REFRESH = "    await coordinator.async_config_entry_first_refresh()\n"
+
+
+def after_first_refresh(code: str) -> Mutation:
+    """Add lines to the laid-out ``async_setup_entry`` right after its first refresh."""
+    return in_layout(replace("__init__.py", FIRST_REFRESH, FIRST_REFRESH + code))
+
 
 VIOLATIONS: dict[str, Violation] = {
     "action-registered-through-package-re-export": (
         "action-setup",
-        in_layout(
-            replace(
-                "__init__.py",
-                "    await coordinator.async_config_entry_first_refresh()\n",
-                "    await coordinator.async_config_entry_first_refresh()\n"
-                "    async_setup_services(hass)\n",
-            ),
-        ),
+        after_first_refresh("    async_setup_services(hass)\n"),
         "services/limits.py:13: async_register in async_setup_entry (reached from __init__.py",
     ),
     "action-registered-through-module-import": (
         "action-setup",
-        in_layout(
-            replace(
-                "__init__.py",
-                "    await coordinator.async_config_entry_first_refresh()\n",
-                "    await coordinator.async_config_entry_first_refresh()\n"
-                "    import custom_components.fakefinity.services as actions\n"
-                "    actions.async_setup_services(hass)\n",
-            ),
+        after_first_refresh(
+            "    import custom_components.fakefinity.services as actions\n"
+            "    actions.async_setup_services(hass)\n"
         ),
         "services/limits.py:13: async_register in async_setup_entry (reached from __init__.py",
     ),

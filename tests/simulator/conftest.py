@@ -97,25 +97,26 @@ class Api:
                 body = text
             return resp.status, body, resp
 
+    async def send(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+        """Send a request; return (status, body)."""
+        status, body, _ = await self.call(method, path, **kwargs)
+        return status, body
+
     async def get(self, path: str, **kwargs: Any) -> tuple[int, Any]:
         """GET ``path``; return (status, body)."""
-        status, body, _ = await self.call("GET", path, **kwargs)
-        return status, body
+        return await self.send("GET", path, **kwargs)
 
     async def post(self, path: str, **kwargs: Any) -> tuple[int, Any]:
         """POST ``path``; return (status, body)."""
-        status, body, _ = await self.call("POST", path, **kwargs)
-        return status, body
+        return await self.send("POST", path, **kwargs)
 
     async def put(self, path: str, **kwargs: Any) -> tuple[int, Any]:
         """PUT ``path``; return (status, body)."""
-        status, body, _ = await self.call("PUT", path, **kwargs)
-        return status, body
+        return await self.send("PUT", path, **kwargs)
 
     async def delete(self, path: str, **kwargs: Any) -> tuple[int, Any]:
         """DELETE ``path``; return (status, body)."""
-        status, body, _ = await self.call("DELETE", path, **kwargs)
-        return status, body
+        return await self.send("DELETE", path, **kwargs)
 
 
 @pytest.fixture

@@ -25,6 +25,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+async def run_simulator(port: int, *args: str, **streams: int) -> asyncio.subprocess.Process:
+    """Start the simulator's command line on ``port`` in a process of its own (unbuffered)."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "depotfinity_simulator",
+        "--port",
+        str(port),
+        *args,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="0"),
+        **streams,
+    )
+
+
 def test_parser_documents_every_flag(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--help"])
@@ -82,13 +97,8 @@ def test_invalid_config_exits(capsys: pytest.CaptureFixture[str]) -> None:
 
 async def test_cli_subprocess() -> None:
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="0")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "depotfinity_simulator",
-        "--port",
-        str(port),
+    proc = await run_simulator(
+        port,
         "--chargers",
         "4",
         "--connectors",
@@ -99,8 +109,6 @@ async def test_cli_subprocess() -> None:
         "cli-id",
         "--client-secret",
         "cli-secret",
-        cwd=ROOT,
-        env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
     )
@@ -147,16 +155,10 @@ async def test_cli_reports_busy_port() -> None:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "depotfinity_simulator",
-            "--port",
-            str(port),
+        proc = await run_simulator(
+            port,
             "--history-days",
             "0",
-            cwd=ROOT,
-            env=dict(os.environ, PYTHONPATH=str(ROOT)),
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
         )
