@@ -134,9 +134,9 @@ class ChargeTarget:
         depot = await load_depot(api)
         charger = sim.chargers[0]
         return cls(
-            depot.entity_id(charger, 2, "charging"),
-            depot.entity_id(charger, 2, "status"),
-            depot.entity_id(charger, 2, "power"),
+            depot.entity_id("switch", charger, 2, "charging"),
+            depot.entity_id("sensor", charger, 2, "status"),
+            depot.entity_id("sensor", charger, 2, "power"),
         )
 
     async def wait_charging(self, api: HomeAssistantApi, within: float) -> tuple[bool, str]:

@@ -122,8 +122,8 @@ async def find_pages(api: HomeAssistantApi, sim: Simulator) -> Pages:
     """The device pages of the first charger and its free connector."""
     depot = await load_depot(api)
     charger = sim.chargers[0]
-    availability = depot.entity_id(charger, None, "availability")
-    power = depot.entity_id(charger, None, "power")
+    availability = depot.entity_id("sensor", charger, None, "availability")
+    power = depot.entity_id("sensor", charger, None, "power")
     target = await ChargeTarget.first_free(api, sim)
     ids = await api.template(
         f"{{{{ device_id('{availability}') }}}} {{{{ device_id('{target.switch}') }}}}"

@@ -6,7 +6,9 @@
   which must be none in a fresh instance;
 - ``start_times``: when Home Assistant started, from its logbook ("Home
   Assistant started"), which must not change while it runs;
-- ``pending_http``: an HTTP configuration waiting for a confirmation (none).
+- ``pending_http``: an HTTP configuration waiting for a confirmation (none);
+- ``notifications``: the notifications the UI shows (none: even a failed
+  login from a probe would show up here).
 """
 
 from __future__ import annotations
@@ -87,6 +89,12 @@ async def start_times(api: HomeAssistantApi, since: datetime) -> list[str]:
     ]
 
 
+async def notifications(api: HomeAssistantApi) -> list[str]:
+    """The titles of the notifications the UI shows (the bell in the sidebar)."""
+    items = await api.websocket_command({"type": "persistent_notification/get"})
+    return [str(item.get("title") or item.get("notification_id")) for item in items]
+
+
 async def pending_http(api: HomeAssistantApi) -> dict[str, Any] | None:
     """An HTTP configuration waiting for a confirmation in the UI, if any."""
     result = await api.websocket_command({"type": "http/config"})
@@ -104,6 +112,7 @@ class InstanceState:
     issues: list[dict[str, Any]]
     starts: list[str]
     pending: dict[str, Any] | None
+    notes: list[str]
 
     @property
     def problems(self) -> list[str]:
@@ -122,16 +131,18 @@ class InstanceState:
             found.append(f"Home Assistant started {len(self.starts)} times: {self.starts}")
         if self.pending is not None:
             found.append(f"an HTTP configuration waits for a confirmation: {self.pending}")
+        found += [f"notification {title!r}" for title in self.notes]
         return found
 
 
 async def inspect(api: HomeAssistantApi, pids: set[int], since: datetime) -> InstanceState:
-    """Look at the listening ports, repairs, starts since ``since`` and pending HTTP settings."""
+    """Look at ports, repairs, starts since ``since``, pending HTTP settings, notifications."""
     return InstanceState(
         await listening(pids),
         await repairs(api),
         await start_times(api, since),
         await pending_http(api),
+        await notifications(api),
     )
 
 
@@ -140,7 +151,10 @@ def report(state: InstanceState, label: str) -> bool:
     ports = ", ".join(sorted({f"{item.address}:{item.port}" for item in state.listeners})) or "-"
     print(f"{label}: listening on {ports}")
     starts = ", ".join(state.starts) or "?"
-    print(f"{label}: Home Assistant started at {starts}; {len(state.issues)} repair issues")
+    print(
+        f"{label}: Home Assistant started at {starts}; {len(state.issues)} repair issues, "
+        f"{len(state.notes)} notifications"
+    )
     for problem in state.problems:
         print(f"{label}: FAILED: {problem}")
     return not state.problems

@@ -46,18 +46,25 @@ class Depot:
         subentry = self.subentries.get(charger)
         return [item for item in self.entities if item.get("config_subentry_id") == subentry]
 
-    def find(self, charger: str, connector: int | None, key: str) -> Item | None:
-        """One entity of a charger or connector, by the end of its unique id."""
+    def find(self, domain: str, charger: str, connector: int | None, key: str) -> Item | None:
+        """One entity of a charger or connector, by its platform and the end of its unique id.
+
+        (Unique ids are unique per platform only: the Power flowing binary sensor
+        and the Charging switch share theirs.)
+        """
         middle = f"_{charger}_{connector}_" if connector is not None else f"_{charger}_"
         for item in self.of_charger(charger):
-            if str(item.get("unique_id", "")).endswith(f"{middle}{key}"):
+            if str(item["entity_id"]).startswith(f"{domain}.") and str(
+                item.get("unique_id", "")
+            ).endswith(f"{middle}{key}"):
                 return item
         return None
 
-    def entity_id(self, charger: str, connector: int | None, key: str) -> str:
+    def entity_id(self, domain: str, charger: str, connector: int | None, key: str) -> str:
         """The entity id of ``find`` (a placeholder naming what is missing otherwise)."""
-        item = self.find(charger, connector, key)
-        return str(item["entity_id"]) if item else f"<{charger} {connector} {key} not registered>"
+        item = self.find(domain, charger, connector, key)
+        missing = f"<{domain} {key} of {charger} {connector or ''} not registered>"
+        return str(item["entity_id"]) if item else missing
 
 
 async def load_depot(api: HomeAssistantApi) -> Depot:
