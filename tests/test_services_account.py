@@ -69,21 +69,17 @@ async def test_get_transactions(
     hass: HomeAssistant, simulator: SimulatorServer, init_integration: MockConfigEntry
 ) -> None:
     """One page of transactions, filtered; RFID tags are left out."""
-    result = await call(
-        hass,
-        "get_transactions",
-        {
-            "config_entry_id": init_integration.entry_id,
-            "charger_id": "CH-02",
-            "connector_id": 1,
-            "start": hours(-24 * 30),
-            "end": hours(0),
-            "order_by": "end_at",
-            "order": "asc",
-            "limit": 5,
-        },
-        response=True,
-    )
+    query = {
+        "config_entry_id": init_integration.entry_id,
+        "charger_id": "CH-02",
+        "connector_id": 1,
+        "start": hours(-24 * 30),
+        "end": hours(0),
+        "order_by": "end_at",
+        "order": "asc",
+        "limit": 5,
+    }
+    result = await call(hass, "get_transactions", query, response=True)
     transactions = result["transactions"]
     assert 0 < len(transactions) <= 5
     assert {(t["charger_id"], t["connector_id"]) for t in transactions} == {("CH-02", 1)}
@@ -107,17 +103,9 @@ async def test_get_session_reports(
     hass: HomeAssistant, simulator: SimulatorServer, init_integration: MockConfigEntry
 ) -> None:
     """Raw reports of an HPC charger's connector."""
-    result = await call(
-        hass,
-        "get_session_reports",
-        {
-            "device_id": connector_device(hass, init_integration),
-            "start": hours(-24 * 30),
-            "end": hours(0),
-            "limit": 10,
-        },
-        response=True,
-    )
+    device_id = connector_device(hass, init_integration)
+    query = {"device_id": device_id, "start": hours(-24 * 30), "end": hours(0), "limit": 10}
+    result = await call(hass, "get_session_reports", query, response=True)
     assert (result["charger_id"], result["connector_id"]) == ("CH-01", 1)
     assert result["reports"]
     assert "ocppStatus" in result["reports"][0]
