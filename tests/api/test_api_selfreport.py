@@ -8,14 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.depotfinity.api import (
-    ApiGroup,
-    ApiSelfReport,
-    DepotFinityClient,
-    DepotFinityNotFoundError,
-    DepotFinityPackageError,
-    PriceBlock,
-)
+from custom_components.depotfinity import api
+from custom_components.depotfinity.api import ApiGroup, ApiSelfReport, DepotFinityClient, PriceBlock
 from custom_components.depotfinity.api.const import EXPECTED_SHAPES
 from depotfinity_simulator import SimulatorConfig
 
@@ -102,9 +96,9 @@ async def test_unanswered_and_refused_apis(
         "statuses": {},
         "shapes": {},
     }
-    with pytest.raises(DepotFinityPackageError):
+    with pytest.raises(api.DepotFinityPackageError):
         await client.list_reservations(server.sim.charger_ids[0], 1)
-    with pytest.raises(DepotFinityNotFoundError):
+    with pytest.raises(api.DepotFinityNotFoundError):
         await client.get_charger_status("CH-99")
     apis = client.api_report()["apis"]
     assert (apis["Reservations"]["answered"], apis["Reservations"]["last_status"]) == (True, 403)
