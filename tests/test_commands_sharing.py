@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+from unittest.mock import patch
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.depotfinity.api import CommandResult
 from custom_components.depotfinity.commands import DepotFinityCommands
 from custom_components.depotfinity.scheduler import FOLLOW_UP_DELAYS, Job, JobKind
 from depotfinity_simulator import SimulatorServer
@@ -36,6 +39,34 @@ async def test_on_off_on_sends_every_command(
     with pytest.raises(HomeAssistantError, match="refused the command"):
         await commands.start_charging("CH-01", 1)
     assert _sent(simulator) == 3
+
+
+async def test_on_off_on_in_flight_sends_every_command(
+    hass: HomeAssistant, commands: DepotFinityCommands, simulator: SimulatorServer
+) -> None:
+    """On, off, on while the first is still in flight: the last on is not the first's answer."""
+    release = asyncio.Event()
+    send = commands.client.send_remote_command
+    sent: list[str] = []
+
+    async def held(charger_id: str, command_type: str, *args: Any, **kwargs: Any) -> CommandResult:
+        sent.append(str(command_type))
+        await release.wait()
+        return await send(charger_id, command_type, *args, **kwargs)
+
+    with patch.object(commands.client, "send_remote_command", side_effect=held):
+        calls = (
+            commands.start_charging("CH-01", 1),
+            commands.stop_charging("CH-01", 1),
+            commands.start_charging("CH-01", 1),
+        )
+        tasks = []
+        for call in calls:
+            tasks.append(hass.async_create_task(call))
+            await asyncio.sleep(0)
+        release.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    assert sent == ["startChargingSession", "stopChargingSession", "startChargingSession"]
 
 
 async def test_same_command_twice_is_still_shared(

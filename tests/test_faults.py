@@ -69,6 +69,8 @@ async def test_unreadable_answer_affects_only_its_connector(
     assert coordinator.last_update_success
     assert hass.states.get(STATUS_2).state != STATE_UNAVAILABLE
     assert hass.states.get(OTHER_CHARGER).state != STATE_UNAVAILABLE
+    # Its meter comes from another API: still shown.
+    assert hass.states.get(ENERGY).state != STATE_UNAVAILABLE
 
     simulator.sim.faults.clear()
     await poll_until(hass, freezer, simulator, coordinator, lambda: not unavailable(), STATUS_1_JOB)
@@ -109,8 +111,18 @@ async def test_lapsed_subscription_turns_entities_unavailable(
     await poll_until(hass, freezer, simulator, coordinator, switched_off, STATUS_1_JOB)
     assert hass.states.get(STATUS_1).state == STATE_UNAVAILABLE
     assert hass.states.get(OTHER_CHARGER).state == STATE_UNAVAILABLE
+    # Nothing read is current without the status API: meters neither.
+    assert hass.states.get(ENERGY).state == STATE_UNAVAILABLE
     issues = [i for i in issue_registry.issues.values() if i.domain == DOMAIN]
     assert any(i.translation_key == "package_not_subscribed" for i in issues)
+
+    # Renewed: back within minutes, not with a 6-hour check.
+    simulator.sim.package = "premium"
+    for _ in range(40):
+        await tick(hass, freezer, 10, simulator)
+    assert not coordinator.health.disabled_apis
+    await poll_until_idle(hass, freezer, coordinator)
+    assert hass.states.get(STATUS_1).state != STATE_UNAVAILABLE
 
 
 async def test_access_refused_by_one_api_is_no_reauthentication(

@@ -115,8 +115,12 @@ class DepotFinityCommands:
         if task is not None:
             LOGGER.debug("Same command for %s again; sharing the first one's outcome", target)
         else:
+            # A different write about the same thing ends the sharing of earlier
+            # ones, finished or still in flight (they run on, unshared).
             for other in [k for k in self._recent if k[1] == key[1]]:
                 del self._recent[other]
+            for other in [k for k in self._in_flight if k[1] == key[1]]:
+                del self._in_flight[other]
             task = self.coordinator.hass.async_create_background_task(
                 self._write(key, target, call, follow_up), f"{DOMAIN} write {key[0]}"
             )

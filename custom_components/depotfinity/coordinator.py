@@ -62,10 +62,10 @@ TRANSIENT_ERRORS = (
 )
 # Jobs whose unreadable answer makes their charger's or connector's status unavailable.
 STATUS_SOURCES = frozenset({JobKind.CONNECTOR_STATUS, JobKind.CHARGER_STATUS, JobKind.CONNECTIVITY})
-# Poll slots the warm-up leaves free for the steady pace that follows it.
+# Poll slots the warm-up leaves free for the steady pace that follows it, and
+# how many requests one tick of the warm-up sends back to back.
 WARM_UP_SPARE = 2
-# How often a switched-off feature (API package not subscribed) is tried again.
-PACKAGE_PROBE_DELAY = 6 * 3600.0
+WARM_UP_BATCH = 10
 
 
 class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
@@ -159,11 +159,14 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self.health.succeeded(was_failing=False)
 
     async def _async_update_data(self) -> DepotData:
-        """Run the most overdue request of the fleet."""
+        """Run the most overdue request of the fleet (a few at once while warming up)."""
         try:
-            if self._budget_spent():
-                LOGGER.debug("No request slot free for a poll; skipping this tick")
-            elif (job := self.planner.pop_due()) is not None:
+            for _ in range(WARM_UP_BATCH if self._warming_up() else 1):
+                if self._budget_spent():
+                    LOGGER.debug("No request slot free for a poll; skipping this tick")
+                    break
+                if (job := self.planner.pop_due()) is None:
+                    break
                 ok = False
                 try:
                     await self._run(job)
@@ -175,7 +178,10 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             self.health.note_surprises(self.client.api_surprises(only_new=True))
             if isinstance(err, DepotFinityRateLimitError):
                 self.health.rate_limited()
-            if isinstance(err, TRANSIENT_ERRORS) and self._outage_grace():
+            # While setting up, the account was proven already (_async_setup): a
+            # passing failure of the first polls must not fail the setup.
+            setting_up = self.config_entry.state is ConfigEntryState.SETUP_IN_PROGRESS
+            if isinstance(err, TRANSIENT_ERRORS) and (setting_up or self._outage_grace()):
                 # Keep the last data; the next poll waits as long as the service said,
                 # but not past the grace period (then the entities turn unavailable).
                 wait = getattr(err, "retry_after", None)
@@ -303,14 +309,20 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
     # Packages (features) ---------------------------------------------------------
 
     def _switch_off(self, job: Job, err: DepotFinityPackageError) -> None:
-        api = JOB_API.get(job.kind)
-        if api is None or not self.health.api_refused(api):
+        """Stop an API's polls while it refuses access; probe it again later."""
+        probe = job.kind is JobKind.PROBE
+        api = ApiGroup(job.charger_id) if probe else JOB_API.get(job.kind)
+        if api is None:
             return
-        LOGGER.debug("Package error: %s", err)
-        for kind, group in JOB_API.items():
-            if group is api:
-                self.planner.remove_kind(kind)
-        self.planner.add_probe(Job(JobKind.PROBE, api.value), PACKAGE_PROBE_DELAY)
+        if self.health.api_refused(api):
+            LOGGER.debug("Package error: %s", err)
+            for kind, group in JOB_API.items():
+                if group is api:
+                    self.planner.remove_kind(kind)
+        elif not probe:
+            return  # switched off already; its probe is planned
+        delay = self.health.next_probe_delay(api)
+        self.planner.add_probe(Job(JobKind.PROBE, api.value), delay)
         self.scheduler.rebalance()
 
     def _switch_on(self, api: ApiGroup) -> None:

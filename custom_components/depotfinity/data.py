@@ -82,8 +82,15 @@ class EnergyRegister:
         return False
 
     def restore(self, value: float, at: datetime) -> None:
-        """Start from the value shown before a restart, unless one was read since."""
+        """Start from the value shown before a restart: the register never goes below it.
+
+        A lower reading taken since (before the entity came back) is dropped as
+        a glitch, like any backwards reading.
+        """
         if self.value_wh is None:
+            self._take(value, at)
+        elif value > self.value_wh:
+            self.rejected += 1
             self._take(value, at)
 
     def _take(self, value: float, at: datetime) -> None:

@@ -77,8 +77,17 @@ class DepotFinityEntity(CoordinatorEntity[DepotFinityCoordinator]):
         Without its API (not in the subscribed package, or refusing access) an
         entity would show an old value as if it were current.
         """
-        api = getattr(self.entity_description, "api", ApiGroup.CHARGER_STATUS)
-        return super().available and api not in self.coordinator.health.disabled_apis
+        disabled = self.coordinator.health.disabled_apis
+        if self.api is None:  # a write: it reports its own errors
+            return super().available
+        # Without the status API (a lapsed subscription) nothing read is current.
+        return super().available and not {self.api, ApiGroup.CHARGER_STATUS} & disabled
+
+    @property
+    def api(self) -> ApiGroup | None:
+        """The API the entity's value comes from (None: a write, shown as set)."""
+        api: ApiGroup | None = getattr(self.entity_description, "api", ApiGroup.CHARGER_STATUS)
+        return api
 
     @property
     def source(self) -> object | None:
@@ -195,9 +204,12 @@ class ChargerEntity(DepotFinityEntity):
 
     @property
     def _unreadable(self) -> bool:
-        """Whether the last answer about what this entity shows could not be read."""
+        """Whether the last status answer about what this entity shows could not be read.
+
+        Only status entities depend on it; meters and sessions come from other APIs.
+        """
         charger = self.charger
-        return charger is not None and charger.unreadable
+        return self.api is ApiGroup.CHARGER_STATUS and charger is not None and charger.unreadable
 
 
 class ConnectorEntity(ChargerEntity):
@@ -243,7 +255,9 @@ class ConnectorEntity(ChargerEntity):
     def _unreadable(self) -> bool:
         """A connector depends on its own status answer, not on the charger's."""
         connector = self.connector
-        return connector is None or connector.unreadable
+        if connector is None:
+            return True
+        return self.api is ApiGroup.CHARGER_STATUS and connector.unreadable
 
 
 class GroupEntity(DepotFinityEntity):

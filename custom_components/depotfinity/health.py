@@ -22,6 +22,9 @@ from .repairs import (
     package_issue_id,
 )
 
+# When a switched-off API (package, refused access) is tried again, in seconds.
+PROBE_DELAYS = (300.0, 900.0, 3600.0, 6 * 3600.0)
+
 
 class ServiceHealth:
     """The service's state as one entry sees it."""
@@ -32,6 +35,7 @@ class ServiceHealth:
         self._entry = entry
         # API groups outside the subscribed package (their polls are off).
         self.disabled_apis: set[ApiGroup] = set()
+        self._probes: dict[ApiGroup, int] = {}
         self._outage_since: datetime | None = None
         self._rate_limited_streak = 0
 
@@ -46,12 +50,23 @@ class ServiceHealth:
         async_raise_package_issue(self._hass, self._entry, api)
         return True
 
+    def next_probe_delay(self, api: ApiGroup) -> float:
+        """Seconds until a switched-off API is tried again: soon at first, then rarely.
+
+        A renewed subscription comes back within minutes; a package that is
+        simply not subscribed costs one request every 6 hours.
+        """
+        attempt = self._probes.get(api, 0)
+        self._probes[api] = attempt + 1
+        return PROBE_DELAYS[min(attempt, len(PROBE_DELAYS) - 1)]
+
     def api_back(self, api: ApiGroup) -> bool:
         """Note an API that answers again; True when it had been switched off."""
         if api not in self.disabled_apis:
             return False
         LOGGER.info("DepotFinity %s API is available again", api)
         self.disabled_apis.discard(api)
+        self._probes.pop(api, None)
         async_clear_issue(self._hass, self._entry, package_issue_id(api))
         return True
 
