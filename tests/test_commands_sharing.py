@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
-from unittest.mock import patch
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.depotfinity.api import CommandResult
 from custom_components.depotfinity.commands import DepotFinityCommands
 from custom_components.depotfinity.scheduler import FOLLOW_UP_DELAYS, Job, JobKind
 from depotfinity_simulator import SimulatorServer
@@ -45,16 +42,7 @@ async def test_on_off_on_in_flight_sends_every_command(
     hass: HomeAssistant, commands: DepotFinityCommands, simulator: SimulatorServer
 ) -> None:
     """On, off, on while the first is still in flight: the last on is not the first's answer."""
-    release = asyncio.Event()
-    send = commands.client.send_remote_command
-    sent: list[str] = []
-
-    async def held(charger_id: str, command_type: str, *args: Any, **kwargs: Any) -> CommandResult:
-        sent.append(str(command_type))
-        await release.wait()
-        return await send(charger_id, command_type, *args, **kwargs)
-
-    with patch.object(commands.client, "send_remote_command", side_effect=held):
+    with held_calls(commands.client, "send_remote_command") as release:
         calls = (
             commands.start_charging("CH-01", 1),
             commands.stop_charging("CH-01", 1),
@@ -66,6 +54,7 @@ async def test_on_off_on_in_flight_sends_every_command(
             await asyncio.sleep(0)
         release.set()
         await asyncio.gather(*tasks, return_exceptions=True)
+        sent = [str(c.args[1]) for c in commands.client.send_remote_command.call_args_list]
     assert sent == ["startChargingSession", "stopChargingSession", "startChargingSession"]
 
 
