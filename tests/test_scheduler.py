@@ -184,3 +184,20 @@ def test_transactions_every_minute_at_any_fleet_size(chargers: int) -> None:
     assert planner.sweep_cost == pytest.approx(
         planner.periodic_cost + planner.status_period / 60, rel=1e-6
     )
+
+
+def test_a_probe_refused_again_is_planned_again() -> None:
+    """A switched-off API keeps being probed until it answers."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    probe = Job(JobKind.PROBE, "Charger Status")
+    planner.add_probe(probe, 300)
+    clock.now += 300
+    assert planner.pop_due() == probe
+    planner.add_probe(probe, 900)  # refused again while it ran
+    planner.done(probe)
+    assert planner.due_in(probe) == 900
+    clock.now += 900
+    assert planner.pop_due() == probe
+    planner.done(probe)  # it answered: no more probes
+    assert probe not in planner.jobs

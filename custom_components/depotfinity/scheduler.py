@@ -300,8 +300,11 @@ class PollPlanner:
             self.reschedule(job, ONE_SHOT_RETRY)
             return
         elif schedule.period_factor <= 0:
-            # One-shot jobs (probes, an idle connector's energy) wait for a hint.
+            # One-shot jobs (probes, an idle connector's energy) wait for a hint;
+            # a probe refused again was planned anew while it ran.
             if job.kind is JobKind.PROBE:
+                if schedule.due > schedule.ran_at:
+                    return
                 del self._jobs[job]
             schedule.due = float("inf")
             return
