@@ -177,8 +177,8 @@ FAULTS: tuple[Fault, ...] = (
         "Junk 200 answer about one connector (for 1 min)",
         "Marks only that connector's status unreadable (one warning); everything else "
         "polls on; the next readable answer clears it.",
-        "That connector's entities unavailable (its energy and last session too) until "
-        "an answer can be read; the rest of the depot unaffected.",
+        "That connector's status entities unavailable until an answer can be read (its "
+        "meter and sessions, from other APIs, stay); the rest of the depot unaffected.",
         (f"{FAULTS_TESTS}test_unreadable_answer_affects_only_its_connector",),
         (
             Variant("junk-cut", "truncated JSON", partial(junk_status, truncated=True)),
@@ -189,11 +189,11 @@ FAULTS: tuple[Fault, ...] = (
         9,
         "Lapsed subscription: every API answers 403 for 10 min",
         "Switches each API off at its first 403 (its polls stop) with a repair issue; a "
-        "switched-off API is probed again 6 h later; a reload starts afresh.",
-        "Entities of the refused APIs unavailable within seconds and a repair issue; "
-        "those of an API not asked during the lapse (idle connectors' power and energy) "
-        "stay shown. After renewal they return only with the probe, about 6 h later (or "
-        "on a reload).",
+        "switched-off API is probed again after 5, 15 and 60 min, then every 6 h; without "
+        "the status API nothing read counts as current.",
+        "Every entity that shows a read value unavailable within seconds, and a repair "
+        "issue; the Force reconnect buttons and power limits (writes) stay. After the "
+        "renewal everything returns with the next probe.",
         (
             f"{FAULTS_TESTS}test_lapsed_subscription_turns_entities_unavailable",
             f"{COORDINATOR}test_package_issue_for_forbidden_api",
@@ -206,7 +206,7 @@ FAULTS: tuple[Fault, ...] = (
         "One fresh token and one retry; a 401 that survives it is 'access refused': the "
         "API is switched off like a 403 (repair issue), no reauthentication, no reload.",
         "Power and energy entities unavailable, the rest live; they return with the "
-        "probe about 6 h later.",
+        "next probe after the 401s stop (5, 15, 60 min, then every 6 h).",
         (f"{FAULTS_TESTS}test_access_refused_by_one_api_is_no_reauthentication",),
         _one("401", refused_api),
     ),
@@ -270,10 +270,14 @@ FAULTS: tuple[Fault, ...] = (
         14,
         "Charging on, off, on within a second",
         "The same command in flight, or ended less than 1 s ago, shares the first one's "
-        "outcome; a different command ends the sharing of ended commands only.",
-        "One after the other: three commands. All three in flight at once: the second "
-        "'on' is not sent, so the last command reaching the charger is 'off'.",
-        (f"{SHARING}test_on_off_on_sends_every_command",),
+        "outcome; a different command about the same connector ends the sharing of "
+        "earlier ones, ended or still in flight.",
+        "Three commands in every case, in the order asked; the charger's own answers "
+        "(a start refused while the stopped session finishes) come back as they are.",
+        (
+            f"{SHARING}test_on_off_on_sends_every_command",
+            f"{SHARING}test_on_off_on_in_flight_sends_every_command",
+        ),
         (
             Variant("toggle", "switch, each awaited", partial(on_off_on, mode="awaited")),
             Variant("taps", "switch, three quick taps", partial(on_off_on, mode="taps")),
