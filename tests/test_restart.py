@@ -29,6 +29,7 @@ pytestmark = pytest.mark.usefixtures("start_time")
 STATUS = "sensor.ch_01_connector_1_status"
 POWER = "sensor.ch_01_connector_1_power"
 FLOWING = "binary_sensor.ch_01_connector_1_power_flowing"
+SWITCH = "switch.ch_01_connector_1_charging"
 
 
 async def test_the_request_window_is_taken_back_after_a_restart(
@@ -117,18 +118,21 @@ async def test_values_right_after_a_restart_with_their_age(
     status = State(STATUS, "charging", last_updated=shown_at)
     power = State(POWER, "7.4", last_updated=shown_at)
     flowing = State(FLOWING, "on", last_updated=shown_at)
+    switch = State(SWITCH, "on", last_updated=shown_at)
     mock_restore_cache_with_extra_data(
         hass,
         (
             (status, {"native_value": "charging", "native_unit_of_measurement": None}),
             (power, {"native_value": 7400.0, "native_unit_of_measurement": "W"}),
             (flowing, {}),
+            (switch, {}),
         ),
     )
     # The service is busy: nothing can be read for now.
     simulator.sim.faults.queue("429", count=100, retry_after=60, path_prefix="/v1")
     await setup_integration(hass, mock_config_entry)
-    for entity_id, value in ((STATUS, "charging"), (POWER, "7.4"), (FLOWING, STATE_ON)):
+    restored = ((STATUS, "charging"), (POWER, "7.4"), (FLOWING, STATE_ON), (SWITCH, STATE_ON))
+    for entity_id, value in restored:
         state = hass.states.get(entity_id)
         assert state.state == value, entity_id
         assert state.attributes[ATTR_RESTORED_FROM] == shown_at.isoformat()

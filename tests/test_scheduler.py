@@ -201,3 +201,21 @@ def test_a_probe_refused_again_is_planned_again() -> None:
     assert planner.pop_due() == probe
     planner.done(probe)  # it answered: no more probes
     assert probe not in planner.jobs
+
+
+def test_the_first_sweep_reads_what_was_never_read_first() -> None:
+    """Until every job ran once, a job that never ran goes before a re-read, statuses first."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(2))
+    first = planner.pop_unread()
+    assert first is not None
+    assert first.kind in (JobKind.CONNECTOR_STATUS, JobKind.CHARGER_STATUS)
+    ran = {first}
+    planner.done(first)
+    while (job := planner.pop_unread()) is not None:
+        assert job not in ran
+        ran.add(job)
+        planner.done(job)
+    assert ran == planner.jobs
+    assert planner.all_ran_since(1000.0)

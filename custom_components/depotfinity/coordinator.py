@@ -161,11 +161,13 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
     async def _async_update_data(self) -> DepotData:
         """Run the most overdue request of the fleet (a few at once while warming up)."""
         try:
-            for _ in range(WARM_UP_BATCH if self._warming_up() else 1):
+            warming_up = self._warming_up()
+            for _ in range(WARM_UP_BATCH if warming_up else 1):
                 if self._budget_spent():
                     LOGGER.debug("No request slot free for a poll; skipping this tick")
                     break
-                if (job := self.planner.pop_due()) is None:
+                first_read = None if self.first_sweep_done else self.planner.pop_unread()
+                if (job := first_read or self.planner.pop_due()) is None:
                     break
                 ok = False
                 try:

@@ -136,7 +136,10 @@ class RestoredValue(DepotFinityEntity, RestoreEntity):
 
     def described_value(self) -> Any:
         """The fresh value; the restored one while none was read since the restart."""
-        value = super().described_value()
+        return self.fresh_or_restored(super().described_value())
+
+    def fresh_or_restored(self, value: Any) -> Any:
+        """``value`` once read (or once the first sweep is done), else the restored one."""
         if value is not None or self.coordinator.first_sweep_done:
             self._restored = None
             return value

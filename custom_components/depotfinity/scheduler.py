@@ -277,6 +277,25 @@ class PollPlanner:
             return heapq.heappop(self._heaps[2])[2]
         return None
 
+    def pop_unread(self) -> Job | None:
+        """Take a due job that never ran yet, status reads first (for the first sweep).
+
+        Until every value has been read once, reading what was never read beats
+        reading again what is shown already.
+        """
+        now = self.clock()
+        never = [
+            job
+            for job, schedule in self._jobs.items()
+            if schedule.ran_at == float("-inf")
+            and schedule.due <= now
+            and job.kind is not JobKind.PROBE
+        ]
+        if not never:
+            return None
+        # Its heap entry goes stale once done() plans it anew.
+        return min(never, key=lambda job: (job.kind not in STATUS_KINDS, job))
+
     @property
     def status_share(self) -> float:
         """Share of the planned requests that are status reads."""

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.const import STATE_ON
+from homeassistant.core import CALLBACK_TYPE, State, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
@@ -16,7 +17,7 @@ from .api import ConnectorStatus
 from .commands import DepotFinityCommands
 from .const import OPTIMISTIC_TIMEOUT
 from .data import ConnectorData
-from .entity import ConnectorEntity, device_platform, each_description
+from .entity import ConnectorEntity, RestoredValue, device_platform, each_description
 
 # Commands are user actions: one at a time per platform keeps the budget calm.
 PARALLEL_UPDATES = 1
@@ -52,7 +53,7 @@ CONNECTOR_SWITCHES: tuple[ConnectorSwitchDescription, ...] = (
 )
 
 
-class ConnectorSwitch(ConnectorEntity, SwitchEntity):
+class ConnectorSwitch(ConnectorEntity, RestoredValue, SwitchEntity):
     """A connector switch.
 
     After a command it shows the state asked for until a status read after the
@@ -61,6 +62,16 @@ class ConnectorSwitch(ConnectorEntity, SwitchEntity):
     """
 
     entity_description: ConnectorSwitchDescription
+
+    async def _async_last_value(self, state: State) -> bool:
+        return state.state == STATE_ON
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """When a value taken back after a restart was shown."""
+        attributes: dict[str, Any] | None = self.restored_attributes
+        return attributes
+
     _optimistic: bool | None = None
     _optimistic_since: datetime | None = None
     _cancel_timeout: CALLBACK_TYPE | None = None
@@ -76,7 +87,9 @@ class ConnectorSwitch(ConnectorEntity, SwitchEntity):
         if self._optimistic is not None:
             return self._optimistic
         connector = self.connector
-        return None if connector is None else self.entity_description.is_on_fn(connector)
+        value = None if connector is None else self.entity_description.is_on_fn(connector)
+        on: bool | None = self.fresh_or_restored(value)
+        return on
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Start charging."""
