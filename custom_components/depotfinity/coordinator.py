@@ -166,8 +166,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
                 if self._budget_spent():
                     LOGGER.debug("No request slot free for a poll; skipping this tick")
                     break
-                first_read = None if self.first_sweep_done else self.planner.pop_unread()
-                if (job := first_read or self.planner.pop_due()) is None:
+                if (job := self.planner.pop_due()) is None:
                     break
                 ok = False
                 try:

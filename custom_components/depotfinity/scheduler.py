@@ -255,12 +255,14 @@ class PollPlanner:
         return max(0.0, min(dues) - self.clock())
 
     def pop_due(self) -> Job | None:
-        """Take the next job: a due hinted one first, else by share.
+        """Take the next job: a due hinted one first, then the transactions read, else by share.
 
-        Status jobs and the other jobs (meters, connectivity, transactions) each
-        get the share of ticks the plan gives them, so a backlog of meter reads
-        (after start-up, or many sessions at once) never stretches the status
-        period, and the other jobs still get their turn. Call once per tick.
+        Status jobs and the other jobs (meters, connectivity) each get the share
+        of ticks the plan gives them, so a backlog of meter reads (after start-up,
+        or many sessions at once) never stretches the status period, and the
+        other jobs still get their turn. Within each share a job that never ran
+        goes first: reading what was never read beats reading again what is
+        shown already. Call once per tick.
         """
         now = self.clock()
         hinted, timed, status, other = (self._peek(heap) for heap in self._heaps)
@@ -272,29 +274,22 @@ class PollPlanner:
         self._other_credit = min(self._other_credit + 1.0 - self.status_share, MAX_OTHER_CREDIT)
         if other_due and (not status_due or self._other_credit >= 1.0):
             self._other_credit = max(self._other_credit - 1.0, 0.0)
-            return heapq.heappop(self._heaps[3])[2]
+            return self._unread(now, status=False) or heapq.heappop(self._heaps[3])[2]
         if status_due:
-            return heapq.heappop(self._heaps[2])[2]
+            return self._unread(now, status=True) or heapq.heappop(self._heaps[2])[2]
         return None
 
-    def pop_unread(self) -> Job | None:
-        """Take a due job that never ran yet, status reads first (for the first sweep).
-
-        Until every value has been read once, reading what was never read beats
-        reading again what is shown already.
-        """
-        now = self.clock()
+    def _unread(self, now: float, *, status: bool) -> Job | None:
+        """A due job of the share that never ran (its heap entry goes stale when it is done)."""
         never = [
             job
             for job, schedule in self._jobs.items()
             if schedule.ran_at == float("-inf")
             and schedule.due <= now
-            and job.kind is not JobKind.PROBE
+            and (job.kind in STATUS_KINDS) is status
+            and job.kind not in (JobKind.PROBE, JobKind.TRANSACTIONS)
         ]
-        if not never:
-            return None
-        # Its heap entry goes stale once done() plans it anew.
-        return min(never, key=lambda job: (job.kind not in STATUS_KINDS, job))
+        return min(never) if never else None
 
     @property
     def status_share(self) -> float:
