@@ -30,8 +30,9 @@ TRANSACTIONS_OVERLAP = timedelta(minutes=2)
 # Window of time-series samples asked for; the newest sample wins.
 TIME_SERIES_WINDOW = timedelta(minutes=15)
 ENERGY_FIRST_WINDOW = timedelta(days=1)
-# Transactions asked for per page.
+# Transactions asked for per page, and at most how many pages the first read takes.
 PAGE = 100
+DISCOVERY_PAGES = 5
 
 
 def _newest_number(points: list[TimeSeriesPoint]) -> float | None:
@@ -165,11 +166,13 @@ class Poller:
         since = self.data.last_transactions_query
         newest_first: TransactionFilters = {"order_by": "StartAt", "order": "desc", "end": now}
         if first or since is None:
-            # The newest page is enough to know each connector's last session.
+            # The newest pages give each connector its last session (a big fleet's
+            # newest page may miss connectors that charged a few days ago).
             query: TransactionFilters = {"start": now - DISCOVERY_WINDOW, "filter_by": "StartAt"}
-            transactions: Iterable[Transaction] = await self.client.get_transactions(
-                limit=PAGE, **(newest_first | query)
+            found = await self.client.get_all_transactions(
+                page_size=PAGE, max_pages=self._discovery_pages(), **(newest_first | query)
             )
+            transactions: Iterable[Transaction] = found.items
         else:
             # Every page of the window, so a long outage on a big fleet skips no session.
             query = {"start": since - TRANSACTIONS_OVERLAP, "filter_by": "Overlapping"}
@@ -211,6 +214,10 @@ class Poller:
             )
         elif charger_id:
             await self.client.get_charger_status(charger_id)
+
+    def _discovery_pages(self) -> int:
+        """Pages of sessions the first read takes: about one per 20 connectors, at most 5."""
+        return max(1, min(DISCOVERY_PAGES, len(self.data.connector_keys()) // 20 + 1))
 
     def set_reservations(
         self, charger_id: str, connector_id: int, reservations: list[Reservation]
