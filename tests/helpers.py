@@ -274,14 +274,17 @@ async def voice_coordinator(
     return coordinator
 
 
-async def ask(hass: HomeAssistant, intent_type: str, **slots: Any) -> intent.IntentResponse:
-    """Handle an intent as a conversation agent would."""
+async def ask(
+    hass: HomeAssistant, intent_type: str, language: str | None = None, **slots: Any
+) -> intent.IntentResponse:
+    """Handle an intent as a conversation agent would (in ``language``, default English)."""
     return await intent.async_handle(
         hass,
         "test",
         intent_type,
         {name: {"value": value} for name, value in slots.items()},
         assistant=conversation.DOMAIN,
+        language=language,
     )
 
 

@@ -21,6 +21,7 @@ from homeassistant.helpers import config_validation as cv, intent
 from homeassistant.util import dt as dt_util
 import probatio
 
+from .answers import say
 from .api import ConnectorStatus
 from .const import DOMAIN, MAX_CONNECTORS
 from .data import ACTIVE_STATUSES, ConnectorData
@@ -103,7 +104,8 @@ class _ChargerIntent(intent.IntentHandler):
         slots = self.async_validate_slots(intent_obj.slots)
         response = intent_obj.create_response()
         try:
-            match = async_find_charger(intent_obj.hass, slots["charger"]["value"])
+            language = intent_obj.language
+            match = async_find_charger(intent_obj.hass, slots["charger"]["value"], language)
             speech = await self._async_answer(intent_obj, match, slots)
         except SpokenQuestion as question:
             # Which connector? A question to answer, not a failure.
@@ -149,7 +151,7 @@ class _ConnectorCommandIntent(_ChargerIntent):
     # When none fits: states a connector may be in, and how to ask which one.
     candidates: Collection[str] = ()
     question = ""
-    done: str
+    done: str  # a key of answers.py, with {where}
 
     def __init__(self, slots: dict[probatio.Marker, Any] | None = None) -> None:
         """Take the slots besides the charger and the connector."""
@@ -163,7 +165,7 @@ class _ConnectorCommandIntent(_ChargerIntent):
         connector = self._pick(match, _slot_value(slots, "connector"))
         data = self._action_data(match, slots)
         if match.device is None:  # registered with the entry; gone only mid-removal
-            raise SpokenError(f"{match.name} is being removed from Home Assistant.")
+            raise SpokenError(match.say("being_removed"))
         await intent_obj.hass.services.async_call(
             DOMAIN,
             self.service,
@@ -171,7 +173,7 @@ class _ConnectorCommandIntent(_ChargerIntent):
             blocking=True,
             context=intent_obj.context,
         )
-        return self._answer(match.where(connector), data, slots)
+        return self._answer(match, match.where(connector), data, slots)
 
     def _pick(self, match: ChargerMatch, number: int | None) -> ConnectorData:
         """The connector to act on."""
@@ -188,9 +190,11 @@ class _ConnectorCommandIntent(_ChargerIntent):
         """What the action takes besides its target."""
         return {}
 
-    def _answer(self, where: str, data: dict[str, Any], slots: dict[str, Any]) -> str:
+    def _answer(
+        self, match: ChargerMatch, where: str, data: dict[str, Any], slots: dict[str, Any]
+    ) -> str:
         """The spoken answer once the action ran."""
-        return self.done.format(where=where)
+        return match.say(self.done, where=where)
 
 
 class StartChargingIntent(_ConnectorCommandIntent):
@@ -204,8 +208,8 @@ class StartChargingIntent(_ConnectorCommandIntent):
     # A vehicle waiting on a connector singles it out; else any free connector.
     fits = (ConnectorStatus.PREPARING,)
     candidates = (ConnectorStatus.AVAILABLE, ConnectorStatus.PREPARING)
-    question = "{name} has {count} free connectors, {numbers}. Which one?"
-    done = "{where} is starting to charge."
+    question = "free_question"
+    done = "start_done"
 
 
 class StopChargingIntent(_ConnectorCommandIntent):
@@ -215,14 +219,14 @@ class StopChargingIntent(_ConnectorCommandIntent):
     description = f"Stops the charging session on a DepotFinity depot charger. {_SAY_THE_CONNECTOR}"
     service = SERVICE_STOP_CHARGING
     fits = ACTIVE_STATUSES
-    question = "{name} is charging on {count} connectors, {numbers}. Which one?"
-    done = "Stopping the charging on {where}."
+    question = "charging_question"
+    done = "stop_done"
 
     @override
     def _pick(self, match: ChargerMatch, number: int | None) -> ConnectorData:
         """The connector said, or the one in a session; say so when none is."""
         if number is None and not any(c.is_active for c in match.charger.connectors.values()):
-            raise SpokenFailureError(f"Nothing is charging on {match.name}.")
+            raise SpokenFailureError(match.say("nothing_charging"))
         return super()._pick(match, number)
 
 
@@ -245,30 +249,34 @@ class ReserveConnectorIntent(_ConnectorCommandIntent):
     @override
     def _action_data(self, match: ChargerMatch, slots: dict[str, Any]) -> dict[str, Any]:
         """The reservation's window and the entry's RFID tag."""
-        start = _start_time(_slot_value(slots, "start_time"))
+        start = _start_time(_slot_value(slots, "start_time"), match.language)
         end = start + timedelta(minutes=slots["minutes"]["value"])
         if (tag := match.entry.runtime_data.commands.id_tag) is None:
-            raise SpokenFailureError(
-                "Reserving needs the RFID tag for remote starts; set it in the "
-                "DepotFinity options first."
-            )
+            raise SpokenFailureError(match.say("tag_missing"))
         return {"start": start, "end": end, "rfid_tag": tag}
 
     @override
-    def _answer(self, where: str, data: dict[str, Any], slots: dict[str, Any]) -> str:
+    def _answer(
+        self, match: ChargerMatch, where: str, data: dict[str, Any], slots: dict[str, Any]
+    ) -> str:
         """Say the connector, the start time if one was said, and the duration."""
-        when = "" if "start_time" not in slots else f" from {data['start']:%H:%M}"
-        return f"Reserved {where}{when} for {slots['minutes']['value']} minutes."
+        when = (
+            ""
+            if "start_time" not in slots
+            else match.say("reserved_from", time=f"{data['start']:%H:%M}")
+        )
+        minutes = slots["minutes"]["value"]
+        return match.say("reserved", where=where, when=when, minutes=minutes)
 
 
-def _start_time(value: str | None) -> datetime:
+def _start_time(value: str | None, language: str) -> datetime:
     """Now, or the next time the clock shows the given time of day."""
     now = dt_util.now()
     if value is None:
         return now
     parsed: time | None = dt_util.parse_time(value.strip())
     if parsed is None:
-        raise SpokenFailureError(f"I didn't understand the start time {value}; say it like 14:30.")
+        raise SpokenFailureError(say(language, "bad_time", value=value))
     start = now.replace(hour=parsed.hour, minute=parsed.minute, second=0, microsecond=0)
     return start if start > now else start + timedelta(days=1)
 
@@ -300,7 +308,5 @@ class ChargerStatusIntent(_ChargerIntent):
     ) -> str:
         """Describe the charger from what the coordinator last read."""
         if not match.entry.runtime_data.coordinator.last_update_success:
-            raise SpokenFailureError(
-                f"DepotFinity cannot be reached right now, so I don't know how {match.name} is."
-            )
+            raise SpokenFailureError(match.say("unreachable"))
         return await async_describe_match(intent_obj.hass, match)

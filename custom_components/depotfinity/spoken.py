@@ -1,8 +1,8 @@
 """Chargers in spoken words: find one by its spoken name, pick a connector, describe it.
 
-The intents use these to understand what was said and to answer. Answers are
-English, like the example sentences; state and error names come from the
-integration's English entity translations.
+The intents use these to understand what was said and to answer, in the
+language of the request (``answers.py``); state and error names come from the
+integration's entity translations in that language.
 """
 
 from __future__ import annotations
@@ -10,21 +10,21 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 import re
-from typing import Final
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, intent
 from homeassistant.helpers.translation import async_get_translations
 
+from .answers import count_word, say, spoken_language, spoken_list
 from .const import DOMAIN
 from .data import NO_ERROR, ChargerData, ConnectorData
 from .devices import charger_identifier
 from .runtime import DepotFinityConfigEntry
 from .sensor_descriptions import AVAILABILITY_STATES, CONNECTOR_STATES, ERROR_CODES, OTHER_ERROR
 
-LABEL_LANGUAGE: Final = "en"
 _NOT_A_NAME_CHAR = re.compile(r"[\W_]+")
-_FILLER_WORDS = ("the", "charger")
+# Words said before a name ("the charger Bay 3", "die Ladestation Bay 3").
+_FILLER_WORDS = ("the", "charger", "die", "der", "ladestation")
 
 
 class SpokenError(Exception):
@@ -53,10 +53,6 @@ class SpokenQuestion(Exception):  # noqa: N818 - a question, not an error
     """A follow-up question: asked as a normal answer, not as an error."""
 
 
-# Counts as said in an answer ("two free connectors").
-NUMBER_WORDS: Final = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
-
-
 @dataclass(frozen=True, slots=True)
 class ChargerMatch:
     """A charger a name resolved to."""
@@ -64,18 +60,26 @@ class ChargerMatch:
     entry: DepotFinityConfigEntry
     charger: ChargerData
     device: dr.DeviceEntry | None
+    # The language of the request: the answers' language.
+    language: str = "en"
 
     @property
     def name(self) -> str:
         """How to say the charger: its name, or "Charger CH-02" without one."""
         name = (self.device.name_by_user if self.device else None) or self.charger.name
-        return f"Charger {name}" if name == self.charger.charger_id else name
+        if name == self.charger.charger_id:
+            return say(self.language, "charger_id", id=name)
+        return name
 
     def where(self, connector: ConnectorData) -> str:
         """How to say a connector of the charger ("Bay 3 connector 2", or just "Bay 3")."""
         if len(self.charger.connectors) == 1:
             return self.name
-        return f"{self.name} connector {connector.connector_id}"
+        return say(self.language, "connector", charger=self.name, number=connector.connector_id)
+
+    def say(self, key: str, **values: object) -> str:
+        """An answer about this charger, in the request's language."""
+        return say(self.language, key, name=self.name, **values)
 
 
 def _key(text: str) -> str:
@@ -91,12 +95,7 @@ def _trimmed(text: str) -> str:
     return " ".join(words)
 
 
-def spoken_list(items: list[str], last: str = "and") -> str:
-    """Items as said aloud: "1, 2 and 3" (or "1 or 2")."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
-
-
-def async_find_charger(hass: HomeAssistant, name: str) -> ChargerMatch:
+def async_find_charger(hass: HomeAssistant, name: str, language: str = "en") -> ChargerMatch:
     """Resolve a spoken name against the chargers of every loaded entry."""
     registry = dr.async_get(hass)
     entries: list[DepotFinityConfigEntry] = hass.config_entries.async_loaded_entries(DOMAIN)
@@ -106,7 +105,7 @@ def async_find_charger(hass: HomeAssistant, name: str) -> ChargerMatch:
             device = registry.async_get_device_by_identifier(
                 charger_identifier(entry, charger.charger_id), entry.entry_id
             )
-            chargers.append(ChargerMatch(entry, charger, device))
+            chargers.append(ChargerMatch(entry, charger, device, language))
 
     def names(match: ChargerMatch) -> set[str]:
         found = {match.charger.name, match.charger.charger_id}
@@ -121,16 +120,20 @@ def async_find_charger(hass: HomeAssistant, name: str) -> ChargerMatch:
         if found:
             several_entries = len(entries) > 1
             options = [
-                f"{m.charger.charger_id} of {m.entry.title}"
+                say(language, "of_entry", id=m.charger.charger_id, entry=m.entry.title)
                 if several_entries
                 else m.charger.charger_id
                 for m in found
             ]
             raise SpokenError(
-                f"More than one charger is called {name}: {spoken_list(options, 'or')}. "
-                "Say the charger ID instead."
+                say(
+                    language,
+                    "ambiguous_name",
+                    name=name,
+                    options=spoken_list(options, language, "or"),
+                )
             )
-    raise SpokenError(f"I don't know a DepotFinity charger called {name}.")
+    raise SpokenError(say(language, "unknown_charger", name=name))
 
 
 def pick_connector(
@@ -146,17 +149,15 @@ def pick_connector(
 
     With ``any_fits`` the first fitting connector will do; otherwise it must be
     the only one. When none fits, the only connector in a ``candidates`` state
-    will do; when several do, ``question`` (with ``{name}``, ``{count}`` and
-    ``{numbers}``) asks which one.
+    will do; when several do, the answer ``question`` (a key of ``answers.py``)
+    asks which one.
     """
     connectors = match.charger.connectors
     if number is not None:
         if number not in connectors:
-            has = spoken_list([str(n) for n in sorted(connectors)])
-            plural = "s" if len(connectors) > 1 else ""
-            raise SpokenError(
-                f"{match.name} has no connector {number}; it has connector{plural} {has}."
-            )
+            has = spoken_list([str(n) for n in sorted(connectors)], match.language)
+            what = match.say("connector_many" if len(connectors) > 1 else "connector_one")
+            raise SpokenError(match.say("no_such_connector", number=number, what=what, has=has))
         return connectors[number]
     if len(connectors) == 1:
         return next(iter(connectors.values()))
@@ -168,14 +169,14 @@ def pick_connector(
         return pool[0]
     if pool and question:
         raise SpokenQuestion(
-            question.format(
-                name=match.name,
-                count=NUMBER_WORDS.get(len(pool), str(len(pool))),
-                numbers=spoken_list([str(c.connector_id) for c in pool]),
+            match.say(
+                question,
+                count=count_word(len(pool), match.language),
+                numbers=spoken_list([str(c.connector_id) for c in pool], match.language),
             )
         )
-    numbers = spoken_list([str(n) for n in sorted(connectors)], "or")
-    raise SpokenQuestion(f"Which connector of {match.name}: {numbers}?")
+    numbers = spoken_list([str(n) for n in sorted(connectors)], match.language, "or")
+    raise SpokenQuestion(match.say("which_connector", numbers=numbers))
 
 
 def _in_states(match: ChargerMatch, states: Collection[str]) -> list[ConnectorData]:
@@ -199,45 +200,51 @@ def _power(watts: float) -> str:
 
 async def async_describe_match(hass: HomeAssistant, match: ChargerMatch) -> str:
     """Describe a found charger, with the state names of the entity translations."""
-    labels = await async_get_translations(hass, LABEL_LANGUAGE, "entity", {DOMAIN})
-    return describe_charger(match.name, match.charger, labels)
+    language = spoken_language(match.language)
+    labels = await async_get_translations(hass, language, "entity", {DOMAIN})
+    return describe_charger(match.name, match.charger, labels, language)
 
 
-def describe_charger(name: str, charger: ChargerData, labels: dict[str, str]) -> str:
+def describe_charger(
+    name: str, charger: ChargerData, labels: dict[str, str], language: str = "en"
+) -> str:
     """One or two sentences on a charger, from the coordinator's data.
 
     ``labels`` are the integration's entity translations (state names).
     """
     if charger.missing:
-        return f"{name} is not known to DepotFinity."
+        return say(language, "unknown_to_service", name=name)
     if charger.connected is False:
-        return f"{name} is offline."
+        return say(language, "offline", name=name)
     if charger.is_faulted:
         code, _vendor, connector_id = charger.fault
         what = (
-            "an unknown error"
+            say(language, "unknown_error")
             if code in (None, NO_ERROR)
             else _label(labels, "error_code", ERROR_CODES.get(code, OTHER_ERROR), code)
         )
-        where = "" if connector_id is None else f" on connector {connector_id}"
-        return f"{name} is faulted: {what}{where}."
+        where = "" if connector_id is None else say(language, "on_connector", number=connector_id)
+        return say(language, "faulted", name=name, what=what, where=where)
     if charger.availability is None:
-        overall = f"{name} has not reported its status yet"
+        overall = say(language, "not_reported", name=name)
     else:
         status = charger.availability.status
         state = _label(labels, "availability", AVAILABILITY_STATES.get(status), status)
-        overall = f"{name} is {state}"
-    parts = [describe_connector(c, labels) for _, c in sorted(charger.connectors.items())]
+        overall = say(language, "is_state", name=name, state=state)
+    parts = [describe_connector(c, labels, language) for _, c in sorted(charger.connectors.items())]
     return f"{overall}; {', '.join(parts)}." if parts else f"{overall}."
 
 
-def describe_connector(connector: ConnectorData, labels: dict[str, str]) -> str:
+def describe_connector(
+    connector: ConnectorData, labels: dict[str, str], language: str = "en"
+) -> str:
     """What a connector is doing ("connector 1 is charging at 7.4 kW")."""
-    which = f"connector {connector.connector_id}"
+    which = say(language, "connector_which", number=connector.connector_id)
     if connector.status is None:
-        return f"{which} has not reported yet"
+        return say(language, "connector_not_reported", which=which)
     status = connector.status.status
     state = _label(labels, "connector_status", CONNECTOR_STATES.get(status), status)
     if connector.is_charging and connector.power_w:
-        return f"{which} is {state} at {_power(connector.power_w)}"
-    return f"{which} is {state}"
+        power = _power(connector.power_w)
+        return say(language, "connector_at_power", which=which, state=state, power=power)
+    return say(language, "connector_state", which=which, state=state)
