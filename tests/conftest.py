@@ -35,6 +35,7 @@ from custom_components.depotfinity.const import (
     SUBENTRY_GROUP,
 )
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
+from custom_components.depotfinity.data import SUMMARY_STATES
 from depotfinity_simulator import SimulatorConfig, SimulatorServer
 from depotfinity_simulator.config import mode_from_env
 
@@ -224,3 +225,41 @@ def snapshot_entities(
         await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
     return snapshot_platform_entities
+
+
+def _entity_truths(hass: HomeAssistant) -> list[str]:
+    """What must hold for every loaded DepotFinity entry, whatever a test did to it.
+
+    The four charger counts add up to the number of chargers; no entity has the
+    battery device class; no two entities of one device share a name.
+    """
+    problems: list[str] = []
+    registry = er.async_get(hass)
+    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
+        entities = er.async_entries_for_config_entry(registry, entry.entry_id)
+        counts = [
+            hass.states.get(e.entity_id)
+            for e in entities
+            if e.translation_key in {f"chargers_{s}" for s in SUMMARY_STATES}
+        ]
+        values = [s.state for s in counts if s is not None]
+        if values and all(v.isdigit() for v in values):
+            chargers = len(entry.runtime_data.coordinator.data.chargers)
+            if sum(map(int, values)) != chargers:
+                problems.append(f"counts {values} do not add up to {chargers} chargers")
+        names: dict[tuple[str | None, str], str] = {}
+        for e in entities:
+            if (e.original_device_class or e.device_class) == "battery":
+                problems.append(f"{e.entity_id} has the battery device class")
+            key = (e.device_id, str(e.original_name or e.translation_key))
+            if key in names:
+                problems.append(f"{e.entity_id} and {names[key]} share a name on one device")
+            names[key] = e.entity_id
+    return problems
+
+
+@pytest.fixture(autouse=True)
+def entity_truths(hass: HomeAssistant) -> Generator[None]:
+    """Checked after every test: the rules of `_entity_truths`."""
+    yield
+    assert not _entity_truths(hass)

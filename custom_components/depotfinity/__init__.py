@@ -68,6 +68,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: DepotFinityConfigEntry) 
         coordinator.sync_configuration()
         async_register_devices(hass, entry)
         async_dispatcher_send(hass, signal_devices_changed(entry.entry_id))
+        # Depot-wide values (the charger counts) change with the configuration.
+        coordinator.async_update_listeners()
 
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     async_register_devices(hass, entry)
