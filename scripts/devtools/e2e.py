@@ -5,7 +5,7 @@ through the REST API, as the UI does it), Chromium logs in as dev / dev, opens
 the DepotFinity integration page, a charger's device page and a connector's
 device page, checks that the main values are shown, turns the connector's
 Charging switch on with a click and waits for the session in the simulator.
-Screenshots of the three pages go to the screenshots folder.
+Screenshots of the pages (overview, integration, charger, connector) go to the screenshots folder.
 
 The browser is the system's Chromium (Debian's ``chromium`` package), driven
 by playwright; playwright's own browser download is never used.
@@ -228,6 +228,11 @@ async def _run_pages(
     lines = []
     await log_in(page, api.url)
     lines.append(f"logged in as {OWNER_USERNAME!r}")
+
+    # The home page (built from areas): the depot's area is there, no YAML needed.
+    await open_page(page, api.url + "/", "home-assistant")
+    await page.get_by_text("Demo Depot").first.wait_for(timeout=within * 1000)
+    lines.append(f"overview shows the depot: {await screenshot(page, folder, 'e2e-overview')}")
 
     await open_page(page, api.url + pages.integration, "ha-config-integration-page")
     await page.get_by_text("Demo Depot").first.wait_for()
