@@ -116,11 +116,9 @@ class ConnectorSensor(ConnectorEntity, DescribedSensor):
         connector = self.connector
         if restore is None or connector is None:
             return
-        last = await self.async_get_last_sensor_data()
-        state = await self.async_get_last_state()
-        if last is None or state is None or not isinstance(last.native_value, int | float):
-            return
-        restore(connector, float(last.native_value), state.last_updated)
+        value, at = self._restored, self._restored_at
+        if isinstance(value, int | float) and at is not None:
+            restore(connector, float(value), at)
 
 
 class NextReservationSensor(ConnectorSensor):
