@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from datetime import UTC, datetime
-from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -20,25 +19,14 @@ from syrupy.assertion import SnapshotAssertion
 import custom_components.depotfinity  # noqa: F401
 from custom_components.depotfinity.commands import DepotFinityCommands
 from custom_components.depotfinity.const import (
-    CONF_API_URL,
-    CONF_AUTH_URL,
-    CONF_CHARGER_ID,
-    CONF_CLIENT_ID,
-    CONF_CLIENT_SECRET,
-    CONF_CONNECTORS,
-    CONF_GROUP_ID,
-    CONF_NAME,
-    CONF_REGION,
     DOMAIN,
-    REGION_CUSTOM,
-    SUBENTRY_CHARGER,
-    SUBENTRY_GROUP,
 )
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.data import SUMMARY_STATES
 from depotfinity_simulator import SimulatorConfig, SimulatorServer
 from depotfinity_simulator.config import mode_from_env
 
+from .entries import depot_entry
 from .helpers import ID_TAG, poll_until_idle, setup_integration
 
 CLIENT_ID = "demo-client"
@@ -100,17 +88,6 @@ async def simulator(
         yield server
 
 
-def entry_data(server: SimulatorServer, secret: str = CLIENT_SECRET) -> dict[str, Any]:
-    """Config entry data pointing at a simulator."""
-    return {
-        CONF_CLIENT_ID: CLIENT_ID,
-        CONF_CLIENT_SECRET: secret,
-        CONF_REGION: REGION_CUSTOM,
-        CONF_API_URL: server.url,
-        CONF_AUTH_URL: server.url,
-    }
-
-
 @pytest.fixture
 def configured_chargers(simulator: SimulatorServer) -> list[str]:
     """The chargers the entry holds (all of the simulator's by default)."""
@@ -122,32 +99,12 @@ def mock_config_entry(
     simulator: SimulatorServer, configured_chargers: list[str]
 ) -> MockConfigEntry:
     """An entry for the simulator's account with its chargers and every group."""
-    subentries: list[dict[str, Any]] = [
-        {
-            "data": {CONF_CHARGER_ID: cid, CONF_CONNECTORS: [1, 2], CONF_NAME: cid},
-            "subentry_id": f"sub_{cid}",
-            "subentry_type": SUBENTRY_CHARGER,
-            "title": cid,
-            "unique_id": cid,
-        }
-        for cid in configured_chargers
-    ]
-    subentries += [
-        {
-            "data": {CONF_GROUP_ID: gid, CONF_NAME: f"Group {n}"},
-            "subentry_id": f"sub_group_{n}",
-            "subentry_type": SUBENTRY_GROUP,
-            "title": f"Group {n}",
-            "unique_id": gid,
-        }
-        for n, gid in enumerate(simulator.sim.group_ids, start=1)
-    ]
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=f"DepotFinity {CLIENT_ID}",
+    return depot_entry(
+        simulator,
+        configured_chargers,
         unique_id=CLIENT_ID,
-        data=entry_data(simulator),
-        subentries_data=subentries,
+        title=f"DepotFinity {CLIENT_ID}",
+        groups=simulator.sim.group_ids,
     )
 
 

@@ -35,7 +35,8 @@ from custom_components.depotfinity.const import (
 )
 from depotfinity_simulator import SimulatorServer
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, entry_data
+from .conftest import CLIENT_ID, CLIENT_SECRET
+from .entries import entry_data
 from .helpers import add_with_secret, retry_placeholders, service_fault
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")

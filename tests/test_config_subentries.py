@@ -24,7 +24,8 @@ from custom_components.depotfinity.const import (
 )
 from depotfinity_simulator import SimulatorServer
 
-from .conftest import CLIENT_ID, entry_data
+from .conftest import CLIENT_ID
+from .entries import entry_data
 from .helpers import retry_placeholders, service_fault
 
 

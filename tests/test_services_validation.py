@@ -19,7 +19,7 @@ from custom_components.depotfinity.services import ACTIONS
 from custom_components.depotfinity.subentry_flows import check_charger
 from depotfinity_simulator import SimulatorServer
 
-from .conftest import entry_data
+from .entries import entry_data
 from .helpers import ID_TAG
 from .test_services_helpers import (
     TAG,

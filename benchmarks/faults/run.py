@@ -26,7 +26,6 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from benchmarks.harness import depot_entry
 import custom_components.depotfinity as integration
 from custom_components.depotfinity.commands import DepotFinityCommands
 from custom_components.depotfinity.const import CONF_ID_TAG, DOMAIN
@@ -34,6 +33,7 @@ from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.data import ConnectorData
 from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import DepotSimulator, SimulatorConfig, SimulatorServer
+from tests.entries import depot_entry
 from tests.helpers import COMMAND_ROUTE, ID_TAG, setup_integration, tick
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)

@@ -11,9 +11,9 @@ from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from benchmarks.harness import depot_entry
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from depotfinity_simulator import SimulatorServer
+from tests.entries import depot_entry
 
 from . import restart
 from .common import (

@@ -1,4 +1,4 @@
-"""Shared by the benchmarks: a config entry for a simulated depot."""
+"""Config entries for a simulated depot (shared by the tests and the benchmarks)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,17 @@ from custom_components.depotfinity.const import (
 from depotfinity_simulator import SimulatorServer
 
 
+def entry_data(server: SimulatorServer) -> dict[str, Any]:
+    """Config entry data pointing at a simulator's account."""
+    return {
+        CONF_CLIENT_ID: server.config.client_id,
+        CONF_CLIENT_SECRET: server.config.client_secret,
+        CONF_REGION: REGION_CUSTOM,
+        CONF_API_URL: server.url,
+        CONF_AUTH_URL: server.url,
+    }
+
+
 def depot_entry(
     server: SimulatorServer,
     chargers: Iterable[str],
@@ -36,20 +47,23 @@ def depot_entry(
 ) -> MockConfigEntry:
     """An entry for the simulator's account holding ``chargers`` (connectors 1 and 2).
 
-    Each of ``groups`` becomes a group subentry named "Group <n>".
+    Each of ``groups`` becomes a group subentry named "Group <n>". Subentry ids
+    are fixed (``sub_<charger>``, ``sub_group_<n>``) so snapshots are stable.
     """
     subentries: list[dict[str, Any]] = [
         {
-            "data": {CONF_CHARGER_ID: c, CONF_CONNECTORS: [1, 2], CONF_NAME: c},
+            "data": {CONF_CHARGER_ID: cid, CONF_CONNECTORS: [1, 2], CONF_NAME: cid},
+            "subentry_id": f"sub_{cid}",
             "subentry_type": SUBENTRY_CHARGER,
-            "title": c,
-            "unique_id": c,
+            "title": cid,
+            "unique_id": cid,
         }
-        for c in chargers
+        for cid in chargers
     ]
     subentries += [
         {
             "data": {CONF_GROUP_ID: gid, CONF_NAME: f"Group {n}"},
+            "subentry_id": f"sub_group_{n}",
             "subentry_type": SUBENTRY_GROUP,
             "title": f"Group {n}",
             "unique_id": gid,
@@ -60,13 +74,7 @@ def depot_entry(
         domain=DOMAIN,
         unique_id=unique_id,
         title=title,
-        data={
-            CONF_CLIENT_ID: server.config.client_id,
-            CONF_CLIENT_SECRET: server.config.client_secret,
-            CONF_REGION: REGION_CUSTOM,
-            CONF_API_URL: server.url,
-            CONF_AUTH_URL: server.url,
-        },
+        data=entry_data(server),
         options=dict(options or {}),
         subentries_data=subentries,
     )
