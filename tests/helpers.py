@@ -35,7 +35,7 @@ from custom_components.depotfinity.const import (
     SUBENTRY_CHARGER,
 )
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
-from custom_components.depotfinity.scheduler import Job, JobKind
+from custom_components.depotfinity.jobs import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 from depotfinity_simulator.config import mode_from_env
 

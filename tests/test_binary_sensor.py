@@ -8,7 +8,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
-from custom_components.depotfinity.scheduler import Job, JobKind
+from custom_components.depotfinity.jobs import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import SnapshotEntities

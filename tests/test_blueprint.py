@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.depotfinity.const import DOMAIN
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
-from custom_components.depotfinity.scheduler import Job, JobKind
+from custom_components.depotfinity.jobs import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import CLIENT_ID

@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.depotfinity.api import CommandResult, Priority
 from custom_components.depotfinity.commands import DepotFinityCommands
-from custom_components.depotfinity.scheduler import Job, JobKind
+from custom_components.depotfinity.jobs import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .helpers import COMMAND_ROUTE, ID_TAG, expected_wait, held_calls, setup_integration, tick

@@ -10,7 +10,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.depotfinity.commands import DepotFinityCommands
-from custom_components.depotfinity.scheduler import FOLLOW_UP_DELAYS, Job, JobKind
+from custom_components.depotfinity.jobs import Job, JobKind
+from custom_components.depotfinity.scheduler import FOLLOW_UP_DELAYS
 from depotfinity_simulator import SimulatorServer
 
 from .helpers import COMMAND_ROUTE, held_calls

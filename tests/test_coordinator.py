@@ -15,8 +15,8 @@ from custom_components.depotfinity.api import ApiGroup
 from custom_components.depotfinity.api.const import RATE_LIMIT_SAFETY_MARGIN, RATE_LIMIT_WINDOW
 from custom_components.depotfinity.const import DOMAIN, MAINTENANCE_GRACE
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
+from custom_components.depotfinity.jobs import Job, JobKind
 from custom_components.depotfinity.repairs import package_issue_id
-from custom_components.depotfinity.scheduler import Job, JobKind
 from depotfinity_simulator import PACKAGES, ApiGroup as SimApiGroup, SimulatorServer
 
 from .conftest import START

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    mock_restore_cache_with_extra_data,
+)
 
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
-from custom_components.depotfinity.scheduler import Job, JobKind
+from custom_components.depotfinity.jobs import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import SnapshotEntities
@@ -65,3 +68,28 @@ async def test_fault_present_at_start_is_not_replayed(
 async def test_event_entities(snapshot_entities: SnapshotEntities) -> None:
     """One fault event entity per charger."""
     await snapshot_entities(Platform.EVENT)
+
+
+async def test_fault_that_began_during_a_restart_fires(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Not faulted when Home Assistant stopped, faulted when it looks again: an event."""
+    before = State(EVENT, STATE_UNKNOWN)
+    stored = {"last_event_type": None, "last_event_attributes": None, "faulted": False}
+    mock_restore_cache_with_extra_data(hass, ((before, stored),))
+    simulator.sim.inject_fault("CH-01", error_code="InternalError")
+    await setup_and_poll(hass, freezer, mock_config_entry)
+    state = hass.states.get(EVENT)
+    assert state.attributes["event_type"] == "fault_raised"
+    assert state.attributes["error_code"] == "InternalError"
+
+
+async def test_fault_state_is_kept_for_the_next_start(
+    hass: HomeAssistant, polled_coordinator: DepotFinityCoordinator
+) -> None:
+    """What a restart starts from is saved with the event entity's state."""
+    entity = hass.data["entity_components"]["event"].get_entity(EVENT)
+    assert entity.extra_restore_state_data.as_dict()["faulted"] is False

@@ -25,7 +25,7 @@ from custom_components.depotfinity.api import (
 )
 from custom_components.depotfinity.const import DOMAIN
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
-from custom_components.depotfinity.scheduler import Job, JobKind
+from custom_components.depotfinity.jobs import Job, JobKind
 from depotfinity_simulator import PACKAGES, SimulatorServer
 
 from .helpers import ID_TAG, held_calls, poll_until, poll_until_idle, setup_and_poll, tick

@@ -22,7 +22,7 @@ from custom_components.depotfinity.intent import (
     INTENT_START_CHARGING,
     INTENT_STOP_CHARGING,
 )
-from custom_components.depotfinity.scheduler import Job, JobKind
+from custom_components.depotfinity.jobs import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .helpers import (

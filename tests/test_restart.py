@@ -15,11 +15,13 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
+from custom_components.depotfinity import DEPOT_STATES
 from custom_components.depotfinity.api import Priority
 from custom_components.depotfinity.connection import api_host
-from custom_components.depotfinity.const import COMMAND_RESERVE
+from custom_components.depotfinity.const import COMMAND_RESERVE, RATE_LIMIT_REQUESTS
 from custom_components.depotfinity.entity import ATTR_RESTORED_FROM
-from custom_components.depotfinity.hosts import STORAGE_KEY
+from custom_components.depotfinity.hosts import HOSTS, STORAGE_KEY
+from custom_components.depotfinity.jobs import JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .helpers import setup_integration, tick
@@ -61,7 +63,7 @@ async def test_the_request_window_is_taken_back_after_a_restart(
     assert limiter.used() >= 85
     assert simulator.sim.stats.responses_429 == 0
     # Only the few slots the window had left were used.
-    assert simulator.sim.stats.total_requests <= 90 - 85 + 1
+    assert simulator.sim.stats.total_requests <= RATE_LIMIT_REQUESTS - COMMAND_RESERVE - 85 + 1
 
 
 async def test_the_window_is_saved(
@@ -147,3 +149,56 @@ async def test_values_right_after_a_restart_with_their_age(
     state = hass.states.get(STATUS)
     assert state.state == "available"
     assert ATTR_RESTORED_FROM not in state.attributes
+
+
+async def test_read_times_are_saved_and_taken_back(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Polling keeps its rhythm across a restart: what was read last is not read first."""
+    coordinator = await setup_integration(hass, mock_config_entry)
+    for _ in range(61):  # polling at its pace; the minute's save is scheduled
+        await tick(hass, freezer, 1, simulator)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await hass.async_block_till_done()
+    saved = hass_storage[STORAGE_KEY]["data"][api_host(mock_config_entry.data)]
+    runs = saved["runs"][mock_config_entry.entry_id]
+    assert runs == coordinator.planner.export_runs()
+    # The status read last before the stop.
+    last = max(
+        (job for job in coordinator.planner.jobs if job.kind is JobKind.CONNECTOR_STATUS),
+        key=lambda job: runs[job.key],
+    )
+
+    # A new process: the entry is set up again from what was stored.
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    hass.data.pop(HOSTS)
+    hass.data.pop(DEPOT_STATES)
+    await hass.async_block_till_done()
+    coordinator = await setup_integration(hass, mock_config_entry)
+    planner = coordinator.planner
+    assert planner.export_runs()[last.key] == runs[last.key]
+    assert planner.due_in(last) == pytest.approx(
+        runs[last.key] + planner.status_period - dt_util.utcnow().timestamp(), abs=1
+    )
+    assert planner.due_in(last) > 0
+
+
+async def test_a_removed_entry_leaves_no_read_times(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Removing the entry forgets its read times."""
+    await setup_integration(hass, mock_config_entry)
+    await tick(hass, freezer, 61, simulator)
+    assert await hass.config_entries.async_remove(mock_config_entry.entry_id)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await hass.async_block_till_done()
+    for saved in hass_storage[STORAGE_KEY]["data"].values():
+        assert mock_config_entry.entry_id not in saved.get("runs", {})

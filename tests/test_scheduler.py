@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 import itertools
+import math
 
 import pytest
 
 from custom_components.depotfinity.budget import HostScheduler
+from custom_components.depotfinity.jobs import STATUS_KINDS, Job, JobKind
+from custom_components.depotfinity.pace import HINT_RATE_WINDOW
 from custom_components.depotfinity.scheduler import (
     METER_SAMPLE_LAG,
     ONE_SHOT_RETRY,
-    STATUS_KINDS,
-    Job,
-    JobKind,
     PollPlanner,
 )
 
@@ -227,3 +227,102 @@ def test_the_first_sweep_reads_what_was_never_read_first() -> None:
         kinds.discard(Job(JobKind.TRANSACTIONS))
         first = [job for job in share if job.kind is not JobKind.TRANSACTIONS][: len(kinds)]
         assert set(first) == kinds  # each read once before any is read again
+
+
+def test_the_status_read_longest_ago_goes_first() -> None:
+    """Among due status reads, the one read longest ago runs first, whatever its due time."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(1))
+    planner.remove_kind(JobKind.TRANSACTIONS)
+    first, second = status_jobs = [
+        Job(JobKind.CONNECTOR_STATUS, "CH-01", 1),
+        Job(JobKind.CONNECTOR_STATUS, "CH-01", 2),
+    ]
+    planner.done(first)
+    clock.now += 50
+    planner.set_status_period(20.0)  # the period shrank between the two reads
+    planner.done(second)
+    planner.set_status_period(100.0)
+    clock.now += 200
+    # Both due; ``second`` was planned sooner (a shorter period), ``first`` is older.
+    assert all(planner.due_in(job) == 0 for job in status_jobs)
+    assert planner.pop_unread() == Job(JobKind.CHARGER_STATUS, "CH-01")
+    planner.done(Job(JobKind.CHARGER_STATUS, "CH-01"))
+    assert planner.pop_due() == first
+
+
+def test_a_read_is_planned_one_period_after_it_ran() -> None:
+    """A late (or hinted) read moves the job's rhythm: no backlog is left behind."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(1))
+    job = Job(JobKind.CONNECTOR_STATUS, "CH-01", 1)
+    planner.set_status_period(60.0)
+    clock.now += 45  # ran 45 s late
+    planner.done(job)
+    assert planner.due_in(job) == pytest.approx(60.0)
+
+
+def test_a_tick_with_nothing_due_reads_the_oldest_status() -> None:
+    """The budget paid for the tick: the status read longest ago is read early."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(1))
+    for _ in range(len(planner.jobs)):
+        if (job := planner.pop_due()) is not None:
+            planner.done(job)
+        clock.now += 1
+    assert planner.next_due_in() > 0
+    job = planner.pop_due()
+    assert job is not None
+    assert job.kind in STATUS_KINDS
+
+
+def test_hinted_reads_make_room_for_themselves() -> None:
+    """Hinted reads (sessions, follow-ups) come on top of the plan: T leaves room for them."""
+    clock = Clock()
+    host = HostScheduler()
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(5))
+    host.register("e", planner)
+    calm = planner.status_period
+    for _ in range(30):
+        planner.follow_up("CH-01", 1)
+        clock.now += 10
+        assert planner.pop_due() == Job(JobKind.CONNECTOR_STATUS, "CH-01", 1)
+        planner.done(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1))
+    assert planner.hinted_rate == pytest.approx(30 / HINT_RATE_WINDOW)
+    host.rebalance()
+    assert planner.status_period > calm
+    # K counts them: the period stays what the budget allows for every request.
+    assert planner.sweep_cost == pytest.approx(host.poll_rate * planner.status_period)
+
+
+def test_read_times_are_kept_across_a_restart() -> None:
+    """A job read just before a restart is not read again at once; one read long ago is."""
+    clock = Clock()
+    before = PollPlanner(clock)
+    before.set_fleet(_fleet(1))
+    before.set_status_period(60.0)
+    recent, old = Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), Job(JobKind.CHARGER_STATUS, "CH-01")
+    energy = Job(JobKind.ENERGY, "CH-01", 1)
+    clock.now = 1000.0
+    before.done(old)
+    before.done(energy)
+    clock.now = 1050.0
+    before.done(recent)
+    saved = before.export_runs() | {"power|CH-01|1|": 1050.0, "not a job": 1.0}
+    assert set(saved) >= {recent.key, old.key, energy.key}
+
+    clock.now = 1070.0  # 20 s later, in a new process
+    after = PollPlanner(clock)
+    after.set_fleet(_fleet(1))
+    after.set_status_period(60.0)
+    after.restore_runs(saved)
+    assert after.due_in(recent) == pytest.approx(40.0)
+    assert after.due_in(old) == 0
+    assert after.due_in(energy) == math.inf  # its value was kept: no read needed
+    assert after.due_in(Job(JobKind.CONNECTOR_STATUS, "CH-01", 2)) == 0  # never read
+    assert not after.all_ran_since(1060.0)
+    assert after.export_runs()[recent.key] == 1050.0

@@ -9,7 +9,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.depotfinity.const import DOMAIN
-from custom_components.depotfinity.scheduler import Job, JobKind
+from custom_components.depotfinity.jobs import Job, JobKind
 from custom_components.depotfinity.services import ACTIONS
 from depotfinity_simulator import SimulatorServer
 

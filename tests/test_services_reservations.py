@@ -13,8 +13,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.depotfinity.api import ApiGroup
 from custom_components.depotfinity.const import DOMAIN
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
+from custom_components.depotfinity.jobs import JobKind
 from custom_components.depotfinity.repairs import package_issue_id
-from custom_components.depotfinity.scheduler import JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .helpers import ID_TAG, read_statuses, setup_integration, tick, tick_until

@@ -31,7 +31,7 @@ from custom_components.depotfinity.commands import DepotFinityCommands
 from custom_components.depotfinity.const import CONF_ID_TAG, DOMAIN
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.data import ConnectorData
-from custom_components.depotfinity.scheduler import Job, JobKind
+from custom_components.depotfinity.jobs import Job, JobKind
 from depotfinity_simulator import DepotSimulator, SimulatorConfig, SimulatorServer
 from tests.entries import depot_entry
 from tests.helpers import COMMAND_ROUTE, ID_TAG, setup_integration, tick

@@ -86,6 +86,8 @@ async def async_remove_entry(hass: HomeAssistant, entry: DepotFinityConfigEntry)
     """Remove the entry's repair issues and what it knew of its depot with it."""
     async_clear_all(hass, entry)
     hass.data.get(DEPOT_STATES, {}).pop(entry.entry_id, None)
+    if (hosts := hass.data.get(HOSTS)) is not None:
+        hosts.forget_entry(entry.entry_id)
 
 
 async def async_remove_config_entry_device(

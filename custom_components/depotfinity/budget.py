@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from .api import RequestLimiter
 from .const import COMMAND_RESERVE, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW
-from .scheduler import MIN_STATUS_PERIOD, POLL_MARGIN, PollPlanner
+from .pace import MIN_STATUS_PERIOD
+from .scheduler import POLL_MARGIN, PollPlanner
 
 
 class HostScheduler:
@@ -31,6 +32,9 @@ class HostScheduler:
         self._full_rate = (requests - reserve - POLL_MARGIN) / window
         self._planners: dict[str, PollPlanner] = {}
         self._shares: dict[str, int] = {}
+        # When each entry's jobs last ran, kept for the entry's next setup (a
+        # reload or a restart): its planner keeps the rhythm instead of starting over.
+        self.saved_runs: dict[str, dict[str, float]] = {}
 
     @property
     def poll_rate(self) -> float:
@@ -43,12 +47,19 @@ class HostScheduler:
         self._planners[key] = planner
         self._shares[key] = max(1, min(share, 100))
         self.rebalance()
+        if (runs := self.saved_runs.pop(key, None)) is not None:
+            planner.restore_runs(runs)
 
     def unregister(self, key: str) -> None:
-        """Remove an entry's planner."""
-        self._planners.pop(key, None)
+        """Remove an entry's planner (when its jobs last ran is kept for its next setup)."""
+        if (planner := self._planners.pop(key, None)) is not None:
+            self.saved_runs[key] = planner.export_runs()
         self._shares.pop(key, None)
         self.rebalance()
+
+    def export_runs(self) -> dict[str, dict[str, float]]:
+        """When the jobs of every entry (set up or not) last ran."""
+        return self.saved_runs | {key: p.export_runs() for key, p in self._planners.items()}
 
     @property
     def empty(self) -> bool:
@@ -58,12 +69,15 @@ class HostScheduler:
     def rebalance(self) -> None:
         """Give every planner the same status period, fitted to the total cost.
 
-        The fixed-period reads (transactions, once a minute) come off the rate
-        first; the rest paces the status period: T = K0 / (R - F).
+        The fixed-period reads (transactions, once a minute) and the room hinted
+        reads took lately come off the rate first; the rest paces the status
+        period: T = K0 / (R - F - H). Called on every tick: sessions that start
+        or end change K0.
         """
         planners = self._planners.values()
         periodic = sum(planner.periodic_cost for planner in planners)
-        free_rate = max(self.poll_rate - sum(planner.fixed_rate for planner in planners), 1e-3)
+        unplanned = sum(planner.fixed_rate + planner.hinted_rate for planner in planners)
+        free_rate = max(self.poll_rate - unplanned, 1e-3)
         period = periodic / free_rate if periodic else MIN_STATUS_PERIOD
         for planner in planners:
             planner.set_status_period(period)

@@ -60,7 +60,7 @@ MAINTENANCE_GRACE: Final = timedelta(seconds=120)
 RATE_LIMIT_REQUESTS: Final = 100
 RATE_LIMIT_WINDOW: Final = 300.0
 # Share of the budget kept free for remote commands and other writes.
-COMMAND_RESERVE: Final = 10
+COMMAND_RESERVE: Final = 5
 # Consecutive rate-limited polls after which a repair issue is raised.
 RATE_LIMIT_REPAIR_AFTER: Final = 3
 

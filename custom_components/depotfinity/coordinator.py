@@ -48,8 +48,9 @@ from .const import (
 from .data import ChargerData, ConnectorData, DepotData, GroupData
 from .errors import error_translation
 from .health import ServiceHealth
+from .jobs import JOB_API, Job, JobKind
 from .polls import Poller
-from .scheduler import FOLLOW_UP_DELAYS, JOB_API, Job, JobKind, PollPlanner
+from .scheduler import FOLLOW_UP_DELAYS, PollPlanner
 
 # Shortest gap between two ticks (the limiter keeps the budget in any case).
 MIN_TICK = 1.0
@@ -161,12 +162,12 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
     async def _async_update_data(self) -> DepotData:
         """Run the most overdue request of the fleet (a few at once while warming up)."""
         try:
-            warming_up = self._warming_up()
-            for _ in range(WARM_UP_BATCH if warming_up else 1):
+            for index in range(WARM_UP_BATCH):
                 if self._budget_spent():
                     LOGGER.debug("No request slot free for a poll; skipping this tick")
                     break
-                if (job := self.planner.pop_due()) is None:
+                job = self.planner.pop_due() if index == 0 else self._burst_job()
+                if job is None:
                     break
                 ok = False
                 try:
@@ -226,6 +227,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         request time and timer jitter would slow every tick a little; keeping to
         absolute tick times spends the budget the scheduler planned, no more.
         """
+        self.scheduler.rebalance()
         spacing = self.scheduler.tick_interval(self.config_entry.entry_id)
         now = self.planner.clock()
         if self._warming_up():
@@ -245,16 +247,24 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
             self._warm = True
         return self._warm
 
-    def _warming_up(self) -> bool:
-        """Whether the first sweep may still spend free budget at once.
+    def _burst_job(self) -> Job | None:
+        """A job that never ran, sent in the same tick while the window has slots to spare.
 
-        Until every job has run once, a tick follows the last at once while the
-        window has poll slots free (the command reserve is never touched): with
-        an empty window, the first picture comes in seconds, not in one sweep.
+        With an empty window (a first setup) the first sweep spends the free poll
+        budget at once, so the first picture comes in seconds, not in one sweep;
+        the command reserve is never touched. Jobs that ran already (also before
+        a restart: their read times are kept) keep the steady pace.
         """
-        if self.first_sweep_done:
-            return False
-        return self.client.limiter.available(Priority.POLL) > WARM_UP_SPARE
+        if self.client.limiter.available(Priority.POLL) <= WARM_UP_SPARE:
+            return None
+        return self.planner.pop_unread()
+
+    def _warming_up(self) -> bool:
+        """Whether a job that never ran is due, with poll slots to spare for it."""
+        return (
+            self.client.limiter.available(Priority.POLL) > WARM_UP_SPARE
+            and self.planner.has_unread_due()
+        )
 
     def _budget_spent(self) -> bool:
         """Whether the shared window has no poll slot left (commands used them).

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from homeassistant.components.event import EventEntity, EventEntityDescription
+from dataclasses import asdict, dataclass
+
+from homeassistant.components.event import (
+    EventEntity,
+    EventEntityDescription,
+    EventExtraStoredData,
+)
 from homeassistant.core import callback
 
 from .commands import connector_label
@@ -20,20 +26,37 @@ FAULT_EVENT = EventEntityDescription(
 )
 
 
+@dataclass
+class FaultStoredData(EventExtraStoredData):
+    """The last event, and whether the charger was faulted when Home Assistant stopped."""
+
+    faulted: bool | None = None
+
+
 class ChargerFaultEvent(ChargerEntity, EventEntity):
     """Fires when a charger (or one of its connectors) starts or stops reporting a fault.
 
-    Only changes seen while running fire: a fault already present when Home
-    Assistant starts is shown by the problem sensor, not replayed as an event.
+    Only changes fire: a fault already present when the charger is first seen
+    is shown by the problem sensor, not replayed as an event. After a restart
+    the state known before it is the starting point, so a fault that began
+    while Home Assistant was down still fires.
     """
 
     _faulted: bool | None = None
     _fault: tuple[str | None, str | None, int | None] = (None, None, None)
 
     async def async_added_to_hass(self) -> None:
-        """Take the current fault state as the starting point."""
+        """Take the fault state known before a restart (or the current one) as the start."""
         await super().async_added_to_hass()
+        if (extra := await self.async_get_last_extra_data()) is not None:
+            faulted = extra.as_dict().get("faulted")
+            self._faulted = faulted if isinstance(faulted, bool) else None
         self._observe()
+
+    @property
+    def extra_restore_state_data(self) -> FaultStoredData:
+        """The last event, with the fault state to start from after a restart."""
+        return FaultStoredData(**asdict(super().extra_restore_state_data), faulted=self._faulted)
 
     def _observe(self) -> bool:
         """Read the fault state; return whether it changed from a known state."""

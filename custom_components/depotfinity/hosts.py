@@ -4,7 +4,9 @@ DepotFinity allows 100 requests per 5 minutes per client IP. Every entry that
 talks to one host shares that budget through the host's scheduler (which owns
 the host's request limiter). The limiter's window is saved — on stop, and once
 a minute while a host is in use — and taken back on start, so the first
-requests after a restart never exceed what the service still counts.
+requests after a restart never exceed what the service still counts. With it
+go the times each entry's jobs last ran, so polling keeps its rhythm across a
+restart: what was read last is read again last.
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ class HostRegistry:
             self._saved = await self._store.async_load() or {}
         scheduler = self.schedulers[host] = HostScheduler()
         if isinstance(saved := self._saved.get(host), dict):
+            if isinstance(runs := saved.get("runs"), dict):
+                scheduler.saved_runs = {
+                    key: value for key, value in runs.items() if isinstance(value, dict)
+                }
             saved_at = dt_util.parse_datetime(str(saved.get("saved_at")))
             elapsed = (dt_util.utcnow() - saved_at).total_seconds() if saved_at else None
             if elapsed is not None:
@@ -74,6 +80,16 @@ class HostRegistry:
             self._cancel_saving = None
 
     @callback
+    def forget_entry(self, entry_id: str) -> None:
+        """Drop a removed entry's saved read times."""
+        for scheduler in self.schedulers.values():
+            scheduler.saved_runs.pop(entry_id, None)
+        for saved in (self._saved or {}).values():
+            if isinstance(saved, dict) and isinstance(runs := saved.get("runs"), dict):
+                runs.pop(entry_id, None)
+        self._schedule_save()
+
+    @callback
     def _schedule_save(self, _now: datetime | None = None) -> None:
         # A delayed save is written at the latest when Home Assistant stops.
         self._store.async_delay_save(self._data_to_save, SAVE_INTERVAL.total_seconds())
@@ -88,5 +104,9 @@ class HostRegistry:
         saved_at = dt_util.utcnow().isoformat()
         data = dict(self._saved or {})
         for host, scheduler in self.schedulers.items():
-            data[host] = {"saved_at": saved_at, **scheduler.limiter.export_log()}
+            data[host] = {
+                "saved_at": saved_at,
+                **scheduler.limiter.export_log(),
+                "runs": scheduler.export_runs(),
+            }
         return data

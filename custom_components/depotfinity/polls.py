@@ -23,7 +23,8 @@ from .api import (
 from .api.queries import TransactionFilters
 from .const import DISCOVERY_WINDOW, LOGGER
 from .data import DepotData
-from .scheduler import METER_SAMPLE_LAG, Job, JobKind, PollPlanner
+from .jobs import Job, JobKind
+from .scheduler import METER_SAMPLE_LAG, PollPlanner
 
 # Overlap of two fleet-wide transactions queries, so no session slips between.
 TRANSACTIONS_OVERLAP = timedelta(minutes=2)

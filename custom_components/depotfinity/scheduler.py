@@ -8,35 +8,39 @@ host scheduler (``budget.py``) hands each entry's coordinator its pace, and a
 The planner knows nothing about Home Assistant: it works on plain job keys
 and seconds, so the benchmark can drive it with a virtual clock.
 
-Cadence, cheapest first to most frequent (T = status period):
-- connector status and charger availability: every T;
-- charger connectivity: every 3 T;
-- power and energy of connectors in a session: every 2 T;
-- a fleet-wide transactions query (session starts/ends, last sessions): every
-  60 s, whatever T (it goes first when due).
-T itself follows from the fleet: T = K0 / (R - F), where K0 is the number of
+What each job reads and how often is in ``jobs.py``. The status period T
+follows from the fleet: T = K0 / (R - F - H), where K0 is the number of
 requests one sweep costs (amortised over the slower jobs), R the poll rate the
-budget allows after keeping a reserve for commands, and F the rate of the
-fixed-period transactions read.
+budget allows after keeping a reserve for commands, F the rate of the
+fixed-period transactions read and H the rate hinted reads took lately.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 import heapq
 import itertools
+import math
 
-from .api import ApiGroup
+from .jobs import (
+    OPTIONAL_KINDS,
+    PERIOD_FACTOR,
+    PLANNED_KINDS,
+    RESTARTED_KINDS,
+    STATUS_KINDS,
+    Job,
+    JobKind,
+)
+from .pace import (
+    TRANSACTIONS_PERIOD,
+    PlanCosts,
+    Schedule,
+)
 
 # Requests kept unused below the poll budget, so clock skew between us and the
 # service never turns into a 429.
 POLL_MARGIN = 2
-# The fleet-wide transactions read runs every minute whatever the fleet's size:
-# it shows every session that starts or ends (5 requests per 5 minutes).
-TRANSACTIONS_PERIOD = 60.0
-MIN_STATUS_PERIOD = 10.0
 FOLLOW_UP_DELAYS = (3.0, 10.0)
 # [INFERRED] How long a meter sample may lag the connector status (the simulator
 # samples once a minute).
@@ -47,77 +51,14 @@ ONE_SHOT_RETRY = 30.0
 MAX_OTHER_CREDIT = 2.0
 
 
-class JobKind(StrEnum):
-    """What a job fetches."""
-
-    CONNECTOR_STATUS = "connector_status"
-    CHARGER_STATUS = "charger_status"
-    CONNECTIVITY = "connectivity"
-    POWER = "power"
-    ENERGY = "energy"
-    CHARGER_METER = "charger_meter"
-    TRANSACTIONS = "transactions"
-    RESERVATIONS = "reservations"
-    PROBE = "probe"
-
-
-# The API group (subscription package) each kind of job reads.
-JOB_API: dict[JobKind, ApiGroup] = {
-    JobKind.CONNECTOR_STATUS: ApiGroup.CHARGER_STATUS,
-    JobKind.CHARGER_STATUS: ApiGroup.CHARGER_STATUS,
-    JobKind.CONNECTIVITY: ApiGroup.CHARGER_STATUS,
-    JobKind.POWER: ApiGroup.TIME_SERIES,
-    JobKind.ENERGY: ApiGroup.TIME_SERIES,
-    JobKind.CHARGER_METER: ApiGroup.TIME_SERIES,
-    JobKind.TRANSACTIONS: ApiGroup.TRANSACTIONS,
-    JobKind.RESERVATIONS: ApiGroup.RESERVATIONS,
-}
-
-STATUS_KINDS = frozenset({JobKind.CONNECTOR_STATUS, JobKind.CHARGER_STATUS})
-# Jobs added on demand (a session, an enabled entity), kept while their charger is.
-OPTIONAL_KINDS = frozenset({JobKind.POWER, JobKind.CHARGER_METER, JobKind.RESERVATIONS})
-
-# Period of each kind, as a multiple of the status period T.
-PERIOD_FACTOR: dict[JobKind, float] = {
-    JobKind.CONNECTOR_STATUS: 1.0,
-    JobKind.CHARGER_STATUS: 1.0,
-    JobKind.CONNECTIVITY: 3.0,
-    JobKind.POWER: 2.0,
-    JobKind.ENERGY: 2.0,
-    JobKind.CHARGER_METER: 4.0,
-    # Only while a "Next reservation" sensor is enabled; actions refresh it at once.
-    JobKind.RESERVATIONS: 20.0,
-}
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Job:
-    """One request the planner can ask for."""
-
-    kind: JobKind
-    charger_id: str = ""
-    connector_id: int = 0
-    detail: str = ""
-
-
 type _Entry = tuple[float, int, Job]
 
 
-@dataclass(slots=True)
-class _Schedule:
-    due: float
-    period_factor: float
-    ran_at: float = float("-inf")
-
-
 @dataclass
-class PollPlanner:
+class PollPlanner(PlanCosts):
     """Decides which request of one fleet is due next."""
 
-    clock: Callable[[], float]
-    _jobs: dict[Job, _Schedule] = field(default_factory=dict)
     _active: set[Job] = field(default_factory=set)
-    _status_period: float = MIN_STATUS_PERIOD
     # Four queues, by urgency: hinted jobs (follow-ups after a command, a
     # session the transactions read saw start), the transactions read on its
     # minute, then status jobs and the other jobs, each by its planned share.
@@ -126,6 +67,8 @@ class PollPlanner:
     )
     _counter: itertools.count[int] = field(default_factory=itertools.count)
     _other_credit: float = 0.0
+    # When each job last ran before a restart (or a reload), for jobs planned later.
+    _ran_before: dict[Job, float] = field(default_factory=dict)
 
     # Fleet shape -----------------------------------------------------------
 
@@ -139,6 +82,7 @@ class PollPlanner:
             wanted[Job(JobKind.CONNECTIVITY, charger_id)] = 3.0
         now = self.clock()
         chargers = {job.charger_id for job in wanted}
+        self._ran_before = {j: t for j, t in self._ran_before.items() if j.charger_id in chargers}
         for job in list(self._jobs):
             if job in wanted or job.kind is JobKind.PROBE:
                 continue
@@ -148,8 +92,45 @@ class PollPlanner:
             self._active.discard(job)
         for job, factor in wanted.items():
             if job not in self._jobs:
-                self._jobs[job] = _Schedule(due=now, period_factor=factor)
-                self._push(job, now)
+                self._plan(job, factor, now)
+
+    def _plan(self, job: Job, factor: float, now: float) -> None:
+        """Plan a new job: at once, or on its rhythm if it ran before a restart."""
+        schedule = self._jobs[job] = Schedule(due=now, period_factor=factor)
+        if (ran_at := self._ran_before.pop(job, None)) is not None:
+            schedule.ran_at = min(ran_at, now)
+            if job.kind is JobKind.TRANSACTIONS:
+                schedule.due = max(schedule.ran_at + TRANSACTIONS_PERIOD, now)
+            elif factor > 0:
+                schedule.due = max(schedule.ran_at + factor * self._status_period, now)
+            else:
+                schedule.due = math.inf  # a one-shot read whose value was kept
+        self._push(job, schedule.due)
+
+    def restore_runs(self, runs: Mapping[str, object]) -> None:
+        """Take back when each job last ran (saved before a restart, as wall-clock seconds).
+
+        A job that ran before the restart keeps its rhythm instead of being read
+        again at once: the values read then are shown (restored) until it runs,
+        and the first requests go to what is oldest or was never read.
+        """
+        now = self.clock()
+        for key, ran_at in runs.items():
+            job = Job.from_key(key)
+            if job is None or not isinstance(ran_at, int | float) or job.kind in RESTARTED_KINDS:
+                continue
+            self._ran_before[job] = float(ran_at)
+            if (schedule := self._jobs.get(job)) is not None:
+                del self._jobs[job]
+                self._plan(job, schedule.period_factor, now)
+
+    def export_runs(self) -> dict[str, float]:
+        """When each job last ran, to be taken back after a restart (see :meth:`restore_runs`)."""
+        runs = {job.key: ran_at for job, ran_at in self._ran_before.items()}
+        for job, schedule in self._jobs.items():
+            if math.isfinite(schedule.ran_at) and job.kind not in RESTARTED_KINDS:
+                runs[job.key] = schedule.ran_at
+        return runs
 
     def set_active(self, charger_id: str, connector_id: int, active: bool) -> None:
         """Poll power and energy of a connector while it has a session."""
@@ -160,7 +141,7 @@ class PollPlanner:
         now = self.clock()
         if active and power not in self._active:
             self._active.update((power, energy))
-            self._jobs[power] = _Schedule(due=now, period_factor=PERIOD_FACTOR[JobKind.POWER])
+            self._jobs[power] = Schedule(due=now, period_factor=PERIOD_FACTOR[JobKind.POWER])
             # The first power reading of a session is what a user waits for.
             self._push(power, now, hinted=True)
             self._jobs[energy].period_factor = PERIOD_FACTOR[JobKind.ENERGY]
@@ -177,14 +158,13 @@ class PollPlanner:
         """Poll an optional reading (an enabled diagnostic entity) or stop it."""
         if wanted and job not in self._jobs:
             now = self.clock()
-            self._jobs[job] = _Schedule(due=now, period_factor=PERIOD_FACTOR[job.kind])
-            self._push(job, now)
+            self._plan(job, PERIOD_FACTOR[job.kind], now)
         elif not wanted:
             self._jobs.pop(job, None)
 
     def add_probe(self, job: Job, delay: float) -> None:
         """Retry a switched-off feature once after ``delay`` seconds."""
-        self._jobs[job] = _Schedule(due=self.clock() + delay, period_factor=0.0)
+        self._jobs[job] = Schedule(due=self.clock() + delay, period_factor=0.0)
         self._push(job, self._jobs[job].due)
 
     def remove_kind(self, kind: JobKind) -> None:
@@ -192,36 +172,6 @@ class PollPlanner:
         for job in [job for job in self._jobs if job.kind is kind]:
             del self._jobs[job]
             self._active.discard(job)
-
-    # Pace --------------------------------------------------------------------
-
-    @property
-    def periodic_cost(self) -> float:
-        """Requests one status period costs for the jobs paced by T, slower ones amortised."""
-        return sum(
-            1.0 / schedule.period_factor
-            for job, schedule in self._jobs.items()
-            if job.kind is not JobKind.TRANSACTIONS and schedule.period_factor > 0
-        )
-
-    @property
-    def fixed_rate(self) -> float:
-        """Requests per second of the jobs on a fixed period (the transactions read)."""
-        return 1.0 / TRANSACTIONS_PERIOD if Job(JobKind.TRANSACTIONS) in self._jobs else 0.0
-
-    @property
-    def sweep_cost(self) -> float:
-        """Requests one status period costs, every job included (K)."""
-        return self.periodic_cost + self.fixed_rate * self._status_period
-
-    @property
-    def status_period(self) -> float:
-        """Current status period T in seconds."""
-        return self._status_period
-
-    def set_status_period(self, period: float) -> None:
-        """Set T (the host scheduler derives it from the budget)."""
-        self._status_period = max(period, MIN_STATUS_PERIOD)
 
     # Picking -----------------------------------------------------------------
 
@@ -268,37 +218,49 @@ class PollPlanner:
         hinted, timed, status, other = (self._peek(heap) for heap in self._heaps)
         for index, first in enumerate((hinted, timed)):
             if first is not None and self._jobs[first].due <= now:
+                if index == 0:
+                    self._hinted_runs.append(now)
                 return heapq.heappop(self._heaps[index])[2]
         status_due = status is not None and self._jobs[status].due <= now
         other_due = other is not None and self._jobs[other].due <= now
         self._other_credit = min(self._other_credit + 1.0 - self.status_share, MAX_OTHER_CREDIT)
         if other_due and (not status_due or self._other_credit >= 1.0):
             self._other_credit = max(self._other_credit - 1.0, 0.0)
-            return self._unread(now, status=False) or heapq.heappop(self._heaps[3])[2]
+            return self._oldest(now, status=False)
         if status_due:
-            return self._unread(now, status=True) or heapq.heappop(self._heaps[2])[2]
-        return None
+            return self._oldest(now, status=True)
+        # Nothing is due, yet the budget paid for this tick: the status read
+        # longest ago is read again a little early.
+        return self._oldest(math.inf, status=True)
 
-    def _unread(self, now: float, *, status: bool) -> Job | None:
-        """A due job of the share that never ran (its heap entry goes stale when it is done)."""
+    def has_unread_due(self) -> bool:
+        """Whether a due job never ran (the first sweep is not over)."""
+        return self.pop_unread() is not None
+
+    def pop_unread(self) -> Job | None:
+        """A due job that never ran (status reads first): what the first sweep's burst sends."""
+        now = self.clock()
         never = [
-            job
+            (job.kind not in STATUS_KINDS, job)
             for job, schedule in self._jobs.items()
-            if schedule.ran_at == float("-inf")
-            and schedule.due <= now
-            and (job.kind in STATUS_KINDS) is status
-            and job.kind not in (JobKind.PROBE, JobKind.TRANSACTIONS)
+            if schedule.ran_at == -math.inf and schedule.due <= now and job.kind in PLANNED_KINDS
         ]
-        return min(never) if never else None
+        return min(never)[1] if never else None
 
-    @property
-    def status_share(self) -> float:
-        """Share of the planned requests that are status reads."""
-        total = self.sweep_cost
-        if not total:
-            return 1.0
-        status = sum(1 for job in self._jobs if job.kind in STATUS_KINDS)
-        return min(status / total, 1.0)
+    def _oldest(self, now: float, *, status: bool) -> Job | None:
+        """The due job of a share that ran longest ago (one that never ran first).
+
+        Oldest first, not earliest due: T follows the budget, so jobs read under
+        different periods still run in the order they were read in.
+        """
+        due = [
+            (schedule.ran_at, job)
+            for job, schedule in self._jobs.items()
+            if schedule.due <= now
+            and (job.kind in STATUS_KINDS) is status
+            and job.kind is not JobKind.TRANSACTIONS
+        ]
+        return min(due)[1] if due else None
 
     def done(self, job: Job, *, ok: bool = True) -> None:
         """Reschedule a job after it ran; ``ok`` is False when its request failed."""
@@ -320,7 +282,7 @@ class PollPlanner:
                 if schedule.due > schedule.ran_at:
                     return
                 del self._jobs[job]
-            schedule.due = float("inf")
+            schedule.due = math.inf
             return
         else:
             period = schedule.period_factor * self._status_period
@@ -328,10 +290,14 @@ class PollPlanner:
         if schedule.due > now:
             # A hint given while the job ran (mark_due) stays, if it is sooner.
             schedule.due = min(schedule.due, now + period)
-        else:
-            # Keep to the job's own rhythm (a late run does not push every later
-            # one back), but never schedule into the past.
+        elif job.kind is JobKind.TRANSACTIONS:
+            # The fleet-wide read keeps its minute, never scheduled into the past.
             schedule.due = max(schedule.due + period, now + period / 2)
+        else:
+            # Read again one period after this read: a late or an extra (hinted)
+            # read moves the job's rhythm, instead of leaving a backlog that a
+            # budget spent to the last request could never catch up with.
+            schedule.due = now + period
         self._push(job, schedule.due)
 
     # Inspection (diagnostics, the benchmark and tests) --------------------------
@@ -363,7 +329,7 @@ class PollPlanner:
         """
         return all(
             schedule.ran_at >= moment
-            or (schedule.due == float("inf") and schedule.ran_at > 0)
+            or (schedule.due == math.inf and schedule.ran_at > 0)
             or (job.kind is JobKind.PROBE and schedule.due > moment)
             for job, schedule in self._jobs.items()
         )
