@@ -101,6 +101,7 @@ async def run_integration(
 ) -> Row:
     """One fleet through the hour (or, ``cpu_only``, a shorter run measuring CPU alone)."""
     freezer.move_to(START)
+    await restart.fresh_install(hass)
     meter = CpuMeter()
     seconds = CPU_ONLY_SECONDS if cpu_only else HOUR
     with meter.measuring():

@@ -14,10 +14,11 @@ from __future__ import annotations
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import restore_state
+from homeassistant.helpers.storage import Store
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.depotfinity import DEPOT_STATES
-from custom_components.depotfinity.hosts import HOSTS
+from custom_components.depotfinity.hosts import HOSTS, STORAGE_KEY
 
 
 async def stop(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -28,13 +29,28 @@ async def stop(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     hass.data.get(DEPOT_STATES, {}).pop(entry.entry_id, None)
+    _end_process(hass)
+    # A new process knows only what was stored.
+    await restore_state.async_get(hass).async_load()
+
+
+def _end_process(hass: HomeAssistant) -> None:
+    """What lived in memory only goes: the host registry, its timers and pending save."""
     if (hosts := hass.data.pop(HOSTS, None)) is not None:
         # The stopped process's pending save dies with it (the final write was its last).
         store = hosts._store  # noqa: SLF001 - the benchmark ends what a process end would
         store._async_cleanup_delay_listener()  # noqa: SLF001
         store._async_cleanup_final_write_listener()  # noqa: SLF001
-    # A new process knows only what was stored.
-    await restore_state.async_get(hass).async_load()
+
+
+async def fresh_install(hass: HomeAssistant) -> None:
+    """A new machine for the next fleet: no request window or read times from the last one.
+
+    The virtual clock starts over for each fleet, so a window kept from the last
+    fleet would count as requests made just now.
+    """
+    _end_process(hass)
+    await Store[dict[str, object]](hass, 1, STORAGE_KEY).async_remove()
 
 
 async def start(hass: HomeAssistant, entry: MockConfigEntry) -> None:
