@@ -18,6 +18,7 @@ from custom_components.depotfinity.const import (
     CONF_GROUP_ID,
     CONF_ID_TAG,
     CONF_NAME,
+    CONF_SHOW_VEHICLE_ID,
     DOMAIN,
     SUBENTRY_CHARGER,
     SUBENTRY_GROUP,
@@ -42,6 +43,12 @@ def mock_setup_entry() -> Any:
         ({CONF_ID_TAG: "not a tag!", CONF_BUDGET_SHARE: 100}, {CONF_ID_TAG: "invalid_id_tag"}, {}),
         ({CONF_ID_TAG: " 89C4704A\n", CONF_BUDGET_SHARE: 60}, None, {CONF_ID_TAG: "89C4704A"}),
         ({CONF_BUDGET_SHARE: 60}, None, {}),
+        ({CONF_BUDGET_SHARE: 60, CONF_SHOW_VEHICLE_ID: False}, None, {}),
+        (
+            {CONF_BUDGET_SHARE: 60, CONF_SHOW_VEHICLE_ID: True},
+            None,
+            {CONF_SHOW_VEHICLE_ID: True},
+        ),
     ],
 )
 async def test_options(
@@ -51,7 +58,10 @@ async def test_options(
     errors: dict[str, str] | None,
     options: dict[str, Any],
 ) -> None:
-    """The remote-start tag is validated (typed blanks around it dropped); the share stored."""
+    """The remote-start tag is validated (typed blanks around it dropped); the share stored.
+
+    Vehicle IDs in full is stored only when switched on.
+    """
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     assert result["step_id"] == "init"

@@ -89,7 +89,7 @@ def test_layers_run_one_way() -> None:
     coordinator = f"{PACKAGE_NAME}.coordinator"
     assert f"{PACKAGE_NAME}.commands" not in graph[coordinator]
     assert f"{PACKAGE_NAME}.entity" not in graph[coordinator]
-    for platform in ("sensor", "binary_sensor", "switch", "button", "number", "event"):
+    for platform in ("sensor", "binary_sensor", "switch", "button", "number", "event", "calendar"):
         assert f"{PACKAGE_NAME}.entity" in graph[f"{PACKAGE_NAME}.{platform}"]
     for name, targets in graph.items():
         if name.startswith(f"{PACKAGE_NAME}.api"):

@@ -38,7 +38,6 @@ from .api import (
 )
 from .const import COMMAND_DEDUPE_WINDOW, CONF_ID_TAG, DOMAIN, LOGGER, POWER_LIMIT_DURATION
 from .coordinator import DepotFinityCoordinator
-from .data import PowerLimit
 from .errors import UNCERTAIN_ERRORS, translate_errors
 
 # A write's key: (what it does, what it is about).
@@ -282,7 +281,10 @@ class DepotFinityCommands:
             ),
             follow_up=(charger_id, connector_id),
         )
+        # Shown at once; a read of the connector's reservations confirms it soon.
+        self.coordinator.data.change_reservations(charger_id, connector_id, made=reservation)
         self.coordinator.refresh_reservations(charger_id, connector_id)
+        self.coordinator.async_update_listeners()
         return reservation
 
     async def cancel_reservation(
@@ -297,7 +299,11 @@ class DepotFinityCommands:
             ),
             follow_up=(charger_id, connector_id),
         )
+        self.coordinator.data.change_reservations(
+            charger_id, connector_id, cancelled=reservation_id
+        )
         self.coordinator.refresh_reservations(charger_id, connector_id)
+        self.coordinator.async_update_listeners()
 
     async def list_reservations(self, charger_id: str, connector_id: int) -> list[Reservation]:
         """Read a connector's reservations (and keep them for its sensor)."""
@@ -331,10 +337,8 @@ class DepotFinityCommands:
                 group_id, schedule, priority=Priority.COMMAND
             ),
         )
-        now = dt_util.utcnow()
-        current = next((w for w in schedule if w.start <= now < w.end), None)
         if (group := self.coordinator.data.groups.get(group_id)) is not None:
-            group.power_limit = None if current is None else PowerLimit(current.limit, current.end)
+            group.set_schedule(schedule, dt_util.utcnow())
         self.coordinator.async_update_listeners()
         return message
 

@@ -14,6 +14,7 @@ LOGGER = logging.getLogger(__package__)
 PLATFORMS: Final = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.CALENDAR,
     Platform.EVENT,
     Platform.NUMBER,
     Platform.SENSOR,
@@ -48,6 +49,8 @@ CONF_ID_TAG: Final = "id_tag"
 CONF_BUDGET_SHARE: Final = "budget_share"
 DEFAULT_BUDGET_SHARE: Final = 100
 REDUCED_BUDGET_SHARE: Final = 50
+# Whether calendar events name a session's vehicle in full (masked by default).
+CONF_SHOW_VEHICLE_ID: Final = "show_vehicle_id"
 
 # How far back the config flow looks for chargers in the fleet's transactions.
 DISCOVERY_WINDOW: Final = timedelta(days=30)

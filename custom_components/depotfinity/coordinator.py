@@ -376,10 +376,14 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
     def want_reservations(self, charger_id: str, connector_id: int, *, wanted: bool) -> None:
         """Poll a connector's reservations at a low cadence while an entity shows them."""
         key = (charger_id, connector_id)
+        shown_by = self.poller.wanted_reservations
         if wanted:
-            self.poller.wanted_reservations.add(key)
+            shown_by[key] += 1
         else:
-            self.poller.wanted_reservations.discard(key)
+            shown_by[key] -= 1
+            if shown_by[key] > 0:
+                return  # another entity still shows them
+            del shown_by[key]
             if (connector := self.data.connector(charger_id, connector_id)) is not None:
                 connector.reservations = None
         if ApiGroup.RESERVATIONS in self.health.disabled_apis:

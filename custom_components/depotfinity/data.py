@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from .api import (
     ChargerAvailability,
     Connectivity,
     ConnectorStatus,
+    PowerLimitWindow,
     Reservation,
     StatusRecord,
     Transaction,
@@ -38,6 +40,23 @@ ENERGY_SLACK_WH = 1_000.0
 # Readings in a row that agree with each other but not with the register: the
 # meter was reset or replaced, and the newest is taken.
 GLITCH_CONFIRMATIONS = 3
+# What the calendars keep of the past: finished sessions of each connector and
+# power-limit windows of each group, for this long and at most this many.
+HISTORY = timedelta(days=30)
+MAX_HISTORY = 100
+
+
+def _ended(item: Transaction | PowerLimitWindow) -> datetime:
+    end = item.end_at if isinstance(item, Transaction) else item.end
+    return datetime.min.replace(tzinfo=UTC) if end is None else end
+
+
+def _recent[T: (Transaction, PowerLimitWindow)](items: Sequence[T]) -> list[T]:
+    """The newest ``MAX_HISTORY`` items ended within ``HISTORY`` of the newest, oldest first."""
+    kept = sorted(items, key=_ended)[-MAX_HISTORY:]
+    if not kept:
+        return []
+    return [item for item in kept if _ended(item) >= _ended(kept[-1]) - HISTORY]
 
 
 @dataclass(slots=True)
@@ -113,6 +132,8 @@ class ConnectorData:
     soc: float | None = None
     active_session: Transaction | None = None
     last_session: Transaction | None = None
+    # Finished sessions the transactions reads returned, by id (the calendar's history).
+    sessions: dict[int, Transaction] = field(default_factory=dict)
     # What the last read of the connector's reservations returned, by start time
     # (None: not read; they are read only while an entity shows them).
     reservations: list[Reservation] | None = None
@@ -143,6 +164,15 @@ class ConnectorData:
             key=lambda r: (r.start, r.end),
         )
 
+    def change_reservations(
+        self, *, made: Reservation | None = None, cancelled: str | None = None
+    ) -> None:
+        """Show a reservation made or cancelled from Home Assistant before a read confirms it."""
+        if self.reservations is None:
+            return  # not read: no entity shows them
+        kept = [r for r in self.reservations if cancelled is None or r.reservation_id != cancelled]
+        self.set_reservations(kept if made is None else [*kept, made])
+
     def next_reservation(self, now: datetime) -> Reservation | None:
         """The running or next reservation (None: none known)."""
         return next(
@@ -159,6 +189,8 @@ class ConnectorData:
         if transaction.end_at is None:
             self.active_session = transaction
             return not self.is_active
+        self.sessions[transaction.transaction_id] = transaction  # a session read again: once
+        self.sessions = {s.transaction_id: s for s in _recent(list(self.sessions.values()))}
         last = self.last_session
         if last is None or (last.end_at is not None and transaction.end_at >= last.end_at):
             self.last_session = transaction
@@ -264,11 +296,28 @@ class GroupData:
     name: str
     # Set from Home Assistant (the number or the action), kept across restarts by the number.
     power_limit: PowerLimit | None = None
+    # The windows set from Home Assistant, oldest first: past ones (the calendar's
+    # history) and the schedule DepotFinity holds now. Kept by the calendar.
+    power_windows: list[PowerLimitWindow] = field(default_factory=list)
 
     def current_limit(self, now: datetime) -> PowerLimit | None:
         """The limit set for now, until its window ends."""
         limit = self.power_limit
         return None if limit is None or limit.until <= now else limit
+
+    def set_schedule(self, windows: Sequence[PowerLimitWindow], now: datetime) -> None:
+        """Keep a schedule sent to DepotFinity: it replaces the one sent before from now on.
+
+        What the old schedule applied until now stays as history.
+        """
+        past = [
+            window if window.end <= now else PowerLimitWindow(window.start, now, window.limit)
+            for window in self.power_windows
+            if window.start < now
+        ]
+        self.power_windows = sorted(_recent([*past, *windows]), key=lambda w: (w.start, w.end))
+        current = next((w for w in windows if w.start <= now < w.end), None)
+        self.power_limit = None if current is None else PowerLimit(current.limit, current.end)
 
 
 @dataclass(slots=True)
@@ -314,3 +363,15 @@ class DepotData:
         """Look up a connector."""
         charger = self.chargers.get(charger_id)
         return None if charger is None else charger.connectors.get(connector_id)
+
+    def change_reservations(
+        self,
+        charger_id: str,
+        connector_id: int,
+        *,
+        made: Reservation | None = None,
+        cancelled: str | None = None,
+    ) -> None:
+        """Show a reservation made or cancelled from Home Assistant before a read confirms it."""
+        if (connector := self.connector(charger_id, connector_id)) is not None:
+            connector.change_reservations(made=made, cancelled=cancelled)

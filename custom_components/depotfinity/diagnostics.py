@@ -28,7 +28,11 @@ TO_REDACT = {
 
 
 def _charger(charger: ChargerData) -> dict[str, Any]:
-    return async_redact_data(asdict(charger), TO_REDACT)
+    data = asdict(charger)
+    for connector in data["connectors"].values():
+        # The calendar's history of sessions: how many is enough here.
+        connector["sessions"] = len(connector["sessions"])
+    return async_redact_data(data, TO_REDACT)
 
 
 async def async_get_config_entry_diagnostics(

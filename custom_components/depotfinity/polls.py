@@ -6,6 +6,7 @@ module sends the job's request and keeps the answer in the depot state.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -63,8 +64,9 @@ class Poller:
         self.data = data
         self.planner = planner
         self.disabled_apis = disabled_apis
-        # Connectors whose reservations an enabled entity shows (each read costs a request).
-        self.wanted_reservations: set[tuple[str, int]] = set()
+        # Connectors whose reservations enabled entities show, with how many entities
+        # (each read costs a request; one read serves them all).
+        self.wanted_reservations: Counter[tuple[str, int]] = Counter()
 
     async def run(self, job: Job) -> None:
         """Send a job's request and keep what it returned."""
