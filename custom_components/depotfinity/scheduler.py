@@ -58,6 +58,7 @@ class JobKind(StrEnum):
     CHARGER_METER = "charger_meter"
     TRANSACTIONS = "transactions"
     RESERVATIONS = "reservations"
+    PRICES = "prices"
     PROBE = "probe"
 
 
@@ -71,11 +72,14 @@ JOB_API: dict[JobKind, ApiGroup] = {
     JobKind.CHARGER_METER: ApiGroup.TIME_SERIES,
     JobKind.TRANSACTIONS: ApiGroup.TRANSACTIONS,
     JobKind.RESERVATIONS: ApiGroup.RESERVATIONS,
+    JobKind.PRICES: ApiGroup.VPP,
 }
 
 STATUS_KINDS = frozenset({JobKind.CONNECTOR_STATUS, JobKind.CHARGER_STATUS})
-# Jobs added on demand (a session, an enabled entity), kept while their charger is.
-OPTIONAL_KINDS = frozenset({JobKind.POWER, JobKind.CHARGER_METER, JobKind.RESERVATIONS})
+# Jobs added on demand (a session, an enabled entity, a site), kept while their charger is.
+OPTIONAL_KINDS = frozenset(
+    {JobKind.POWER, JobKind.CHARGER_METER, JobKind.RESERVATIONS, JobKind.PRICES}
+)
 
 # Period of each kind, as a multiple of the status period T.
 PERIOD_FACTOR: dict[JobKind, float] = {
@@ -87,6 +91,7 @@ PERIOD_FACTOR: dict[JobKind, float] = {
     JobKind.CHARGER_METER: 4.0,
     # Only while a "Next reservation" sensor is enabled; actions refresh it at once.
     JobKind.RESERVATIONS: 20.0,
+    JobKind.PRICES: 0.0,  # one-shot: each read plans the next, at its price block's end
 }
 
 
@@ -314,11 +319,11 @@ class PollPlanner:
             self.reschedule(job, ONE_SHOT_RETRY)
             return
         elif schedule.period_factor <= 0:
-            # One-shot jobs (probes, an idle connector's energy) wait for a hint;
-            # a probe refused again was planned anew while it ran.
+            # One-shot jobs (probes, an idle connector's energy) wait for a hint, unless
+            # planned anew while they ran (a probe refused again; prices, for a block's end).
+            if job.kind in (JobKind.PROBE, JobKind.PRICES) and schedule.due > schedule.ran_at:
+                return
             if job.kind is JobKind.PROBE:
-                if schedule.due > schedule.ran_at:
-                    return
                 del self._jobs[job]
             schedule.due = float("inf")
             return
