@@ -1,14 +1,15 @@
-"""Options of a DepotFinity account: the remote-start RFID tag and the budget share."""
+"""Options of a DepotFinity account: remote-start RFID tag, budget share, price currency."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.helpers import selector
 import probatio
 
-from .const import CONF_BUDGET_SHARE, CONF_ID_TAG, DEFAULT_BUDGET_SHARE
+from .const import CONF_BUDGET_SHARE, CONF_CURRENCY, CONF_ID_TAG, DEFAULT_BUDGET_SHARE
 from .validation import is_valid_id_tag
 
 
@@ -16,7 +17,7 @@ class DepotFinityOptionsFlow(OptionsFlow):
     """Behaviour settings of an account."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """RFID tag for remote starts, and the share of the request budget."""
+        """RFID tag for remote starts, the share of the request budget, the prices' currency."""
         errors: dict[str, str] = {}
         if user_input is not None:
             tag = str(user_input.get(CONF_ID_TAG) or "").strip()
@@ -26,6 +27,8 @@ class DepotFinityOptionsFlow(OptionsFlow):
                 options = {CONF_BUDGET_SHARE: int(user_input[CONF_BUDGET_SHARE])}
                 if tag:
                     options[CONF_ID_TAG] = tag  # type: ignore[assignment]
+                if currency := user_input.get(CONF_CURRENCY):
+                    options[CONF_CURRENCY] = currency
                 return self.async_create_entry(data=options)
         schema = probatio.Schema(
             {
@@ -43,12 +46,21 @@ class DepotFinityOptionsFlow(OptionsFlow):
                         mode=selector.NumberSelectorMode.SLIDER,
                     )
                 ),
+                # DepotFinity's energy prices name no currency (empty: Home Assistant's).
+                probatio.Optional(CONF_CURRENCY): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=sorted(ACTIVE_CURRENCIES),
+                        mode=selector.SelectSelectorMode.DROPDOWN,
+                    )
+                ),
             }
         )
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or dict(self.config_entry.options)
+                schema,
+                user_input
+                or {CONF_CURRENCY: self.hass.config.currency, **self.config_entry.options},
             ),
             errors=errors,
         )
