@@ -17,10 +17,13 @@ from custom_components.depotfinity.const import (
     CONF_GROUP_ID,
     CONF_NAME,
     CONF_REGION,
+    CONF_SITE_CHARGERS,
+    CONF_SITE_ID,
     DOMAIN,
     REGION_CUSTOM,
     SUBENTRY_CHARGER,
     SUBENTRY_GROUP,
+    SUBENTRY_SITE,
 )
 from depotfinity_simulator import SimulatorServer
 
@@ -43,12 +46,14 @@ def depot_entry(
     unique_id: str,
     title: str,
     groups: Iterable[str] = (),
+    sites: Iterable[str] = (),
     options: Mapping[str, Any] | None = None,
 ) -> MockConfigEntry:
     """An entry for the simulator's account holding ``chargers`` (connectors 1 and 2).
 
-    Each of ``groups`` becomes a group subentry named "Group <n>". Subentry ids
-    are fixed (``sub_<charger>``, ``sub_group_<n>``) so snapshots are stable.
+    Each of ``groups`` becomes a group subentry named "Group <n>", each of ``sites``
+    a price site named "Site <n>" that feeds every charger. Subentry ids are fixed
+    (``sub_<charger>``, ``sub_group_<n>``, ``sub_site_<n>``) so snapshots are stable.
     """
     subentries: list[dict[str, Any]] = [
         {
@@ -69,6 +74,16 @@ def depot_entry(
             "unique_id": gid,
         }
         for n, gid in enumerate(groups, start=1)
+    ]
+    subentries += [
+        {
+            "data": {CONF_SITE_ID: sid, CONF_NAME: f"Site {n}", CONF_SITE_CHARGERS: []},
+            "subentry_id": f"sub_site_{n}",
+            "subentry_type": SUBENTRY_SITE,
+            "title": f"Site {n}",
+            "unique_id": sid,
+        }
+        for n, sid in enumerate(sites, start=1)
     ]
     return MockConfigEntry(
         domain=DOMAIN,

@@ -19,7 +19,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.depotfinity.const import CONF_ID_TAG, CONF_SHOW_VEHICLE_ID
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
-from custom_components.depotfinity.scheduler import Job, JobKind
+from custom_components.depotfinity.jobs import Job, JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import START, SnapshotEntities

@@ -27,7 +27,7 @@ from custom_components.depotfinity.data import (
     GroupData,
     PowerLimit,
 )
-from custom_components.depotfinity.scheduler import JobKind
+from custom_components.depotfinity.jobs import JobKind
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import START

@@ -42,8 +42,10 @@ from .const import (
     REGIONS,
     SUBENTRY_CHARGER,
     SUBENTRY_GROUP,
+    SUBENTRY_SITE,
 )
 from .options_flow import DepotFinityOptionsFlow
+from .site_flow import SiteSubentryFlow
 from .subentry_flows import (
     CONNECTORS_SELECTOR,
     ChargerSubentryFlow,
@@ -171,8 +173,12 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Chargers and charger groups are added and removed as subentries."""
-        return {SUBENTRY_CHARGER: ChargerSubentryFlow, SUBENTRY_GROUP: GroupSubentryFlow}
+        """Chargers, charger groups and price sites are added and removed as subentries."""
+        return {
+            SUBENTRY_CHARGER: ChargerSubentryFlow,
+            SUBENTRY_GROUP: GroupSubentryFlow,
+            SUBENTRY_SITE: SiteSubentryFlow,
+        }
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the depot's name and area, and the API credentials."""

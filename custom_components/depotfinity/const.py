@@ -38,6 +38,11 @@ CONF_CHARGER_ID: Final = "charger_id"
 CONF_CONNECTORS: Final = "connectors"
 CONF_GROUP_ID: Final = "group_id"
 CONF_NAME: Final = "name"
+# Sites (Virtual Power Plant): one subentry per site whose energy prices are read.
+SUBENTRY_SITE: Final = "site"
+CONF_SITE_ID: Final = "site_id"
+# The chargers a site feeds (empty: every charger).
+CONF_SITE_CHARGERS: Final = "chargers"
 # The depot: its name (the entry's title) and the area its devices go to.
 CONF_AREA: Final = "area"
 DEFAULT_DEPOT_NAME: Final = "Depot"
@@ -51,6 +56,9 @@ DEFAULT_BUDGET_SHARE: Final = 100
 REDUCED_BUDGET_SHARE: Final = 50
 # Whether calendar events name a session's vehicle in full (masked by default).
 CONF_SHOW_VEHICLE_ID: Final = "show_vehicle_id"
+# Currency of the sites' energy prices (DepotFinity's prices name none); default:
+# Home Assistant's currency.
+CONF_CURRENCY: Final = "currency"
 
 # How far back the config flow looks for chargers in the fleet's transactions.
 DISCOVERY_WINDOW: Final = timedelta(days=30)

@@ -50,6 +50,7 @@ from .errors import error_translation
 from .health import ServiceHealth
 from .jobs import JOB_API, Job, JobKind
 from .polls import Poller
+from .prices import configured_sites
 from .scheduler import FOLLOW_UP_DELAYS, PollPlanner
 
 # Shortest gap between two ticks (the limiter keeps the budget in any case).
@@ -110,7 +111,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
     # Configuration -------------------------------------------------------------
 
     def sync_configuration(self) -> None:
-        """Follow the entry's charger and group subentries."""
+        """Follow the entry's charger, group and site subentries."""
         chargers: dict[str, ChargerData] = {}
         groups: dict[str, GroupData] = {}
         for subentry in self.config_entry.subentries.values():
@@ -131,7 +132,9 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
                 groups[group_id] = group
         self.data.chargers = chargers
         self.data.groups = groups
+        self.data.sites = configured_sites(self.config_entry, self.data.sites)
         self.planner.set_fleet(self.data.connector_keys())
+        self.poller.plan_prices()
         for kind, api in JOB_API.items():
             if api in self.health.disabled_apis:
                 self.planner.remove_kind(kind)

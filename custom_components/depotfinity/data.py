@@ -15,6 +15,7 @@ from .api import (
     StatusRecord,
     Transaction,
 )
+from .prices import SiteData
 
 # Connector states in which a session is running and power flows (or may).
 ACTIVE_STATUSES = frozenset(
@@ -326,6 +327,7 @@ class DepotData:
 
     chargers: dict[str, ChargerData] = field(default_factory=dict)
     groups: dict[str, GroupData] = field(default_factory=dict)
+    sites: dict[str, SiteData] = field(default_factory=dict)
     last_transactions_query: datetime | None = None
 
     def chargers_in(self, summary: str) -> int | None:

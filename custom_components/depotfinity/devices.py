@@ -1,4 +1,4 @@
-"""The depot's devices: the depot (hub), chargers, their connectors, charger groups.
+"""The depot's devices: the depot (hub), chargers, their connectors, charger groups, sites.
 
 Devices are registered before the platforms set up, so connector entities can
 name their charger as parent (connectors are child devices of a charger).
@@ -19,10 +19,12 @@ from .const import (
     CONF_CONNECTORS,
     CONF_GROUP_ID,
     CONF_NAME,
+    CONF_SITE_ID,
     DOMAIN,
     HUB_IDENTIFIER,
     SUBENTRY_CHARGER,
     SUBENTRY_GROUP,
+    SUBENTRY_SITE,
 )
 
 MANUFACTURER = "Siemens eMobility"
@@ -52,6 +54,11 @@ def group_identifier(entry: ConfigEntry, group_id: str) -> tuple[str, str]:
     return (DOMAIN, f"{_account(entry)}_group_{group_id}")
 
 
+def site_identifier(entry: ConfigEntry, site_id: str) -> tuple[str, str]:
+    """Identifier of a site device (Virtual Power Plant prices)."""
+    return (DOMAIN, f"{_account(entry)}_site_{site_id}")
+
+
 def depot_area(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
     """Name of the area the depot's devices go to when they are created.
 
@@ -74,15 +81,18 @@ def device_identifier(entry: ConfigEntry, key: DeviceKey) -> tuple[str, str]:
             return connector_identifier(entry, charger_id, number)
         case ("group", group_id):
             return group_identifier(entry, group_id)
+        case ("site", site_id):
+            return site_identifier(entry, site_id)
         case (_, charger_id):
             return charger_identifier(entry, charger_id)
     raise ValueError(key)
 
 
 def configured_devices(entry: ConfigEntry) -> Iterator[tuple[str, DeviceKey]]:
-    """(subentry id, device key) of every charger, connector and group configured.
+    """(subentry id, device key) of every charger, connector, group and site configured.
 
-    Keys: ``("charger", id)``, ``("connector", charger id, number)``, ``("group", id)``.
+    Keys: ``("charger", id)``, ``("connector", charger id, number)``, ``("group", id)``,
+    ``("site", id)``.
     """
     for subentry_id, subentry in entry.subentries.items():
         if subentry.subentry_type == SUBENTRY_CHARGER:
@@ -92,6 +102,8 @@ def configured_devices(entry: ConfigEntry) -> Iterator[tuple[str, DeviceKey]]:
                 yield subentry_id, ("connector", charger_id, number)
         elif subentry.subentry_type == SUBENTRY_GROUP:
             yield subentry_id, ("group", subentry.data[CONF_GROUP_ID])
+        elif subentry.subentry_type == SUBENTRY_SITE:
+            yield subentry_id, ("site", subentry.data[CONF_SITE_ID])
 
 
 @callback
@@ -145,6 +157,17 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
                 name=name,
                 manufacturer=MANUFACTURER,
                 model="Charger group",
+                via_device_id=hub.id,
+                suggested_area=area,
+            )
+        elif subentry.subentry_type == SUBENTRY_SITE:
+            registry.async_get_or_create(
+                config_entry_id=entry.entry_id,
+                config_subentry_id=subentry.subentry_id,
+                identifiers={site_identifier(entry, subentry.data[CONF_SITE_ID])},
+                name=name,
+                manufacturer=MANUFACTURER,
+                model="Energy site",
                 via_device_id=hub.id,
                 suggested_area=area,
             )

@@ -316,6 +316,7 @@ def device_platform(
     charger: EntityBuilder[str] | None = None,
     connector: EntityBuilder[str, int] | None = None,
     group: EntityBuilder[str] | None = None,
+    site: EntityBuilder[str] | None = None,
 ) -> PlatformSetup:
     """The ``async_setup_entry`` of a platform whose entities are made per device.
 
@@ -336,6 +337,7 @@ def device_platform(
             charger=charger,
             connector=connector,
             group=group,
+            site=site,
         )
 
     return async_setup_entry
@@ -350,6 +352,7 @@ def async_setup_device_entities(
     charger: EntityBuilder[str] | None = None,
     connector: EntityBuilder[str, int] | None = None,
     group: EntityBuilder[str] | None = None,
+    site: EntityBuilder[str] | None = None,
 ) -> None:
     """Add a platform's entities for every device, now and when devices are added.
 
@@ -374,6 +377,8 @@ def async_setup_device_entities(
                     entities = list(connector(coordinator, charger_id, number))
                 case ("group", str(group_id)) if group is not None:
                     entities = list(group(coordinator, group_id))
+                case ("site", str(site_id)) if site is not None:
+                    entities = list(site(coordinator, site_id))
                 case _:
                     continue
             if entities:

@@ -31,6 +31,7 @@ class JobKind(StrEnum):
     CHARGER_METER = "charger_meter"
     TRANSACTIONS = "transactions"
     RESERVATIONS = "reservations"
+    PRICES = "prices"
     PROBE = "probe"
 
 
@@ -44,16 +45,20 @@ JOB_API: dict[JobKind, ApiGroup] = {
     JobKind.CHARGER_METER: ApiGroup.TIME_SERIES,
     JobKind.TRANSACTIONS: ApiGroup.TRANSACTIONS,
     JobKind.RESERVATIONS: ApiGroup.RESERVATIONS,
+    JobKind.PRICES: ApiGroup.VPP,
 }
 
 STATUS_KINDS = frozenset({JobKind.CONNECTOR_STATUS, JobKind.CHARGER_STATUS})
-# Jobs added on demand (a session, an enabled entity), kept while their charger is.
-OPTIONAL_KINDS = frozenset({JobKind.POWER, JobKind.CHARGER_METER, JobKind.RESERVATIONS})
+# Jobs added on demand (a session, an enabled entity, a site), kept while their charger is.
+OPTIONAL_KINDS = frozenset(
+    {JobKind.POWER, JobKind.CHARGER_METER, JobKind.RESERVATIONS, JobKind.PRICES}
+)
 
 # Jobs the plan paces (the burst of a first sweep sends those that never ran).
 PLANNED_KINDS = frozenset(JobKind) - {JobKind.TRANSACTIONS, JobKind.PROBE}
-# Jobs read anew after a restart: a session's power, and probes of switched-off APIs.
-RESTARTED_KINDS = frozenset({JobKind.POWER, JobKind.PROBE})
+# Jobs read anew after a restart: a session's power, probes of switched-off APIs, and
+# prices (the price blocks are kept in memory only).
+RESTARTED_KINDS = frozenset({JobKind.POWER, JobKind.PROBE, JobKind.PRICES})
 
 # Period of each kind, as a multiple of the status period T.
 PERIOD_FACTOR: dict[JobKind, float] = {
@@ -65,6 +70,7 @@ PERIOD_FACTOR: dict[JobKind, float] = {
     JobKind.CHARGER_METER: 4.0,
     # Only while a "Next reservation" sensor is enabled; actions refresh it at once.
     JobKind.RESERVATIONS: 20.0,
+    JobKind.PRICES: 0.0,  # one-shot: each read plans the next, at its price block's end
 }
 
 

@@ -1,14 +1,21 @@
-"""Options of a DepotFinity account: the remote-start RFID tag, the budget share, vehicle IDs."""
+"""Options of a DepotFinity account: remote-start tag, budget share, vehicle IDs, currency."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.helpers import selector
 import probatio
 
-from .const import CONF_BUDGET_SHARE, CONF_ID_TAG, CONF_SHOW_VEHICLE_ID, DEFAULT_BUDGET_SHARE
+from .const import (
+    CONF_BUDGET_SHARE,
+    CONF_CURRENCY,
+    CONF_ID_TAG,
+    CONF_SHOW_VEHICLE_ID,
+    DEFAULT_BUDGET_SHARE,
+)
 from .validation import is_valid_id_tag
 
 
@@ -16,7 +23,7 @@ class DepotFinityOptionsFlow(OptionsFlow):
     """Behaviour settings of an account."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """RFID tag for remote starts, share of the request budget, vehicle IDs in full."""
+        """RFID tag for remote starts, budget share, vehicle IDs in full, the prices' currency."""
         errors: dict[str, str] = {}
         if user_input is not None:
             tag = str(user_input.get(CONF_ID_TAG) or "").strip()
@@ -26,6 +33,8 @@ class DepotFinityOptionsFlow(OptionsFlow):
                 options: dict[str, Any] = {CONF_BUDGET_SHARE: int(user_input[CONF_BUDGET_SHARE])}
                 if tag:
                     options[CONF_ID_TAG] = tag
+                if currency := user_input.get(CONF_CURRENCY):
+                    options[CONF_CURRENCY] = currency
                 if user_input.get(CONF_SHOW_VEHICLE_ID):
                     options[CONF_SHOW_VEHICLE_ID] = True
                 return self.async_create_entry(data=options)
@@ -46,12 +55,21 @@ class DepotFinityOptionsFlow(OptionsFlow):
                     )
                 ),
                 probatio.Optional(CONF_SHOW_VEHICLE_ID, default=False): selector.BooleanSelector(),
+                # DepotFinity's energy prices name no currency (empty: Home Assistant's).
+                probatio.Optional(CONF_CURRENCY): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=sorted(ACTIVE_CURRENCIES),
+                        mode=selector.SelectSelectorMode.DROPDOWN,
+                    )
+                ),
             }
         )
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or dict(self.config_entry.options)
+                schema,
+                user_input
+                or {CONF_CURRENCY: self.hass.config.currency, **self.config_entry.options},
             ),
             errors=errors,
         )

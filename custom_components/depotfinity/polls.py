@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import timedelta
 
 from homeassistant.util import dt as dt_util
@@ -16,7 +17,10 @@ from .api import (
     ApiGroup,
     ConnectorStatus,
     DepotFinityClient,
+    DepotFinityNotFoundError,
+    DepotFinityResponseError,
     Measurand,
+    PriceBlock,
     Reservation,
     TimeSeriesPoint,
     Transaction,
@@ -25,6 +29,7 @@ from .api.queries import TransactionFilters
 from .const import DISCOVERY_WINDOW, LOGGER
 from .data import DepotData
 from .jobs import Job, JobKind
+from .prices import NO_PRICE_RETRY
 from .scheduler import METER_SAMPLE_LAG, PollPlanner
 
 # Overlap of two fleet-wide transactions queries, so no session slips between.
@@ -88,6 +93,8 @@ class Poller:
             case JobKind.RESERVATIONS:
                 reservations = await self.client.list_reservations(job.charger_id, job.connector_id)
                 self.set_reservations(job.charger_id, job.connector_id, reservations)
+            case JobKind.PRICES:
+                await self._poll_prices(job.detail)
             case JobKind.PROBE:
                 await self.probe(ApiGroup(job.charger_id))
 
@@ -206,6 +213,10 @@ class Poller:
         if api is ApiGroup.RESERVATIONS and self.wanted_reservations:
             await self.client.list_reservations(*min(self.wanted_reservations))
             return
+        if api is ApiGroup.VPP and self.data.sites:
+            with suppress(DepotFinityNotFoundError):  # an unknown site: the API answers
+                await self.client.get_energy_prices(min(self.data.sites))
+            return
         charger_id, connector_id = next(iter(self.data.connector_keys()), ("", 0))
         if api is ApiGroup.TIME_SERIES and charger_id:
             await self.client.get_time_series(
@@ -230,3 +241,51 @@ class Poller:
             return
         if (connector := self.data.connector(charger_id, connector_id)) is not None:
             connector.set_reservations(reservations)
+
+    # Energy prices -------------------------------------------------------------------
+
+    def plan_prices(self) -> None:
+        """Read the prices of every configured site; stop reading those removed."""
+        for job in self.planner.jobs:
+            if job.kind is JobKind.PRICES and job.detail not in self.data.sites:
+                self.planner.set_wanted(job, wanted=False)
+        for site_id in self.data.sites:
+            self.planner.set_wanted(Job(JobKind.PRICES, detail=site_id), wanted=True)
+
+    async def _poll_prices(self, site_id: str) -> None:
+        """Read a site's price list; the next read is due when the current block ends.
+
+        An unknown site or an unreadable answer is logged once and tried again
+        after ``NO_PRICE_RETRY``; other failures go to the coordinator.
+        """
+        if (site := self.data.sites.get(site_id)) is None:
+            return
+        job = Job(JobKind.PRICES, detail=site_id)
+        try:
+            blocks = await self.client.get_energy_prices(site_id)
+        except DepotFinityNotFoundError:
+            if not site.missing:
+                LOGGER.warning("DepotFinity does not know the site %s", site_id)
+            site.missing = True
+        except DepotFinityResponseError as err:
+            if not site.unreadable:
+                LOGGER.warning("The energy prices of site %s cannot be read: %s", site_id, err)
+            site.unreadable = True
+        else:
+            self.take_prices(site_id, blocks)
+            return
+        self.planner.reschedule(job, NO_PRICE_RETRY.total_seconds())
+
+    def take_prices(self, site_id: str, blocks: list[PriceBlock]) -> None:
+        """Keep a site's price list (read by its poll, or by an action) and plan the next read."""
+        if (site := self.data.sites.get(site_id)) is None:
+            return
+        now = dt_util.utcnow()
+        was_unreadable = site.unreadable
+        if not site.take(blocks, now) and not was_unreadable:
+            LOGGER.warning(
+                "No energy price block of site %s has a start and duration that can be read",
+                site_id,
+            )
+        delay = (site.next_read(now) - now).total_seconds()
+        self.planner.reschedule(Job(JobKind.PRICES, detail=site_id), delay)

@@ -276,11 +276,11 @@ class PollPlanner(PlanCosts):
             self.reschedule(job, ONE_SHOT_RETRY)
             return
         elif schedule.period_factor <= 0:
-            # One-shot jobs (probes, an idle connector's energy) wait for a hint;
-            # a probe refused again was planned anew while it ran.
+            # One-shot jobs (probes, an idle connector's energy) wait for a hint, unless
+            # planned anew while they ran (a probe refused again; prices, for a block's end).
+            if job.kind in (JobKind.PROBE, JobKind.PRICES) and schedule.due > schedule.ran_at:
+                return
             if job.kind is JobKind.PROBE:
-                if schedule.due > schedule.ran_at:
-                    return
                 del self._jobs[job]
             schedule.due = math.inf
             return

@@ -1,4 +1,4 @@
-"""Sensors: fleet summary, charger status and readings, connector status, meters, sessions."""
+"""Sensors: fleet summary, charger status and readings, connectors, meters, sessions, prices."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
 )
-from homeassistant.core import State
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import ApiGroup, Reservation
@@ -24,6 +25,8 @@ from .entity import (
     device_platform,
     each_description,
 )
+from .price_sensors import SITE_SENSORS, SitePriceSensor, async_setup_cost_sensors
+from .runtime import DepotFinityConfigEntry
 from .sensor_descriptions import (
     CHARGER_SENSORS,
     CONNECTOR_SENSORS,
@@ -149,9 +152,20 @@ class NextReservationSensor(ConnectorSensor):
         return {"end": end, "reservation_id": reservation.reservation_id}
 
 
-# Fleet summaries, charger and connector readings, sessions and reservations.
-async_setup_entry = device_platform(
+# Fleet summaries, charger and connector readings, sessions, reservations, prices.
+_async_setup_device_sensors = device_platform(
     depot=each_description(DepotSensor, DEPOT_SENSORS),
     charger=each_description(ChargerSensor, CHARGER_SENSORS),
     connector=_connector_sensors,
+    site=each_description(SitePriceSensor, SITE_SENSORS),
 )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: DepotFinityConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Every device's sensors, and a session cost for each connector a site feeds."""
+    await _async_setup_device_sensors(hass, entry, async_add_entities)
+    async_setup_cost_sensors(entry, async_add_entities)

@@ -36,6 +36,8 @@ class Survey:
 
     ours: set[str]
     by_charger: dict[str, list[State]]
+    # The price sites' energy price sensors (shown, not required: a site may have no price now).
+    prices: list[State]
 
     def with_values(self, charger: str) -> list[State]:
         """The sensors of ``charger`` that have a value."""
@@ -75,7 +77,12 @@ async def survey(api: HomeAssistantApi, chargers: list[str]) -> Survey:
         ]
         for charger in chargers
     }
-    return Survey(ours, by_charger)
+    prices = [
+        states[item["entity_id"]]
+        for item in depot.entities
+        if str(item.get("unique_id", "")).endswith("_energy_price") and item["entity_id"] in states
+    ]
+    return Survey(ours, by_charger, prices)
 
 
 def print_summary(entries: list[dict[str, Any]], seen: Survey, chargers: list[str]) -> None:
@@ -101,7 +108,7 @@ def print_summary(entries: list[dict[str, Any]], seen: Survey, chargers: list[st
             s["entity_id"],
         ),
     )
-    for state in sample[:8]:
+    for state in sample[:8] + seen.prices:
         unit = state["attributes"].get("unit_of_measurement") or ""
         print(f"  {state['entity_id']} = {state['state']} {unit}".rstrip())
     print(f"result: {'OK' if seen.complete else 'FAILED'}")

@@ -3,7 +3,8 @@
 The config flow asks for the depot's name and credentials (and, for a custom
 region, the URLs); its chargers step turns the chosen chargers and groups into
 subentries, which are then named "Bay 1", "Bay 2", ...; the options give remote
-starts (the Charging switches) an RFID tag.
+starts (the Charging switches) an RFID tag; the simulator's price site becomes a
+site subentry (its energy price sensor, and the connectors' session costs).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from .common import DOMAIN, BootstrapError, describe_entry, log
 from .hass_api import HomeAssistantApi
-from .naming import name_chargers
+from .naming import SUBENTRY_FLOW_PATH, name_chargers
 from .simulator import Simulator
 
 FLOW_PATH = "/api/config/config_entries/flow"
@@ -23,6 +24,9 @@ OPTIONS_FLOW_PATH = "/api/config/config_entries/options/flow"
 DEPOT_NAME = "Demo Depot"
 # The steps before the chargers step: name and credentials, then (custom region) the URLs.
 DEPOT_STEPS = ("user", "urls")
+# The simulator's price sites as the development instance names them.
+SITE = "site"
+SITE_NAME = "Grid connection"
 
 
 def select_options(form: Mapping[str, Any], name: str) -> list[str] | None:
@@ -120,6 +124,7 @@ async def add_integration(api: HomeAssistantApi, sim: Simulator) -> None:
         log(f"config flow: created {result.get('title')!r} ({entry.get('state', 'set up')})")
         if entry.get("entry_id"):
             await name_chargers(api, str(entry["entry_id"]))
+            await add_sites(api, str(entry["entry_id"]), sim)
             if sim.rfid_tags:
                 await set_remote_start_tag(api, str(entry["entry_id"]), sim.rfid_tags[0])
         return
@@ -143,11 +148,40 @@ async def set_remote_start_tag(api: HomeAssistantApi, entry_id: str, tag: str) -
     log("options: remote starts use one of the simulator's RFID tags")
 
 
+async def add_sites(api: HomeAssistantApi, entry_id: str, sim: Simulator) -> None:
+    """Give an entry without price sites the simulator's, through the site subentry flow."""
+    subentries: list[dict[str, Any]] = await api.websocket_command(
+        {"type": "config_entries/subentries/list", "entry_id": entry_id}
+    )
+    if any(item.get("subentry_type") == SITE for item in subentries):
+        return
+    for number, site_id in enumerate(sim.sites, start=1):
+        name = SITE_NAME if number == 1 else f"{SITE_NAME} {number}"
+        form = await api.call("POST", SUBENTRY_FLOW_PATH, json_body={"handler": [entry_id, SITE]})
+        result = await api.call(
+            "POST",
+            f"{SUBENTRY_FLOW_PATH}/{form['flow_id']}",
+            json_body={"site_id": site_id, "name": name},
+        )
+        if result.get("type") != "create_entry":
+            raise BootstrapError(f"adding the price site {site_id!r} failed: {form_errors(result)}")
+        log(f"price site {site_id} added as {name!r} (energy price, session costs)")
+
+
 async def ensure_integration(api: HomeAssistantApi, sim: Simulator) -> bool:
-    """Add the integration unless it is configured already; return whether it is there."""
+    """Add the integration unless it is configured already; return whether it is there.
+
+    A configured entry without a price site gets the simulator's (an older
+    development configuration).
+    """
     entries = await api.entries(DOMAIN)
     for entry in entries:
         log(f"integration already configured: {describe_entry(entry)}")
+        if entry.get("state") == "loaded":
+            try:
+                await add_sites(api, str(entry["entry_id"]), sim)
+            except BootstrapError as err:
+                log(f"warning: {err}")
     if entries:
         return True
     try:

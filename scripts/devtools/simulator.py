@@ -24,6 +24,7 @@ class Simulator:
     chargers: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     rfid_tags: list[str] = field(default_factory=list, repr=False)
+    sites: list[str] = field(default_factory=list)
 
 
 def parse_banner(text: str) -> Simulator | None:
@@ -48,6 +49,7 @@ def parse_banner(text: str) -> Simulator | None:
         ids("chargers"),
         ids("charger_groups"),
         ids("rfid_tags"),
+        ids("sites"),
     )
 
 

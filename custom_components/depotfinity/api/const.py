@@ -103,6 +103,13 @@ FORCE_TERMINATE_COMMAND: Final = "forceTerminateConnection"
 ENERGY_DELIVERED_UNIT: Final = "Wh"
 #: [INFERRED] Duration unit of VPP price blocks (unknown: minutes or seconds).
 PRICE_BLOCK_DURATION_UNIT: Final = "min"
+#: Seconds in one unit of a price block's ``duration`` (follows the unit above).
+PRICE_BLOCK_DURATION_SECONDS: Final = {"s": 1.0, "min": 60.0, "h": 3600.0}[
+    PRICE_BLOCK_DURATION_UNIT
+]
+#: [INFERRED] A price block's ``price`` is per kWh, in a currency the API does not name
+#: ("always the same currency"): the integration's options say which.
+PRICE_BLOCK_ENERGY_WH: Final = 1000.0
 
 
 class ApiGroup(StrEnum):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 import json
 from typing import Any
 
-from .const import CommandStatus
+from .const import PRICE_BLOCK_DURATION_SECONDS, CommandStatus
 from .exceptions import DepotFinityCommandUncertainError, DepotFinityResponseError
 from .parsing import (
     dict_items,
@@ -326,6 +326,20 @@ class PriceBlock:
     def to_dict(self) -> dict[str, Any]:
         """Serialise as a ``blocks`` element."""
         return {"start": self.start, "duration": self.duration, "price": self.price}
+
+    def window(self) -> tuple[datetime, datetime] | None:
+        """When the block applies, in UTC (None: its start or duration cannot be read).
+
+        ``start`` is read as an ISO date-time or an epoch number, ``duration`` in
+        ``PRICE_BLOCK_DURATION_UNIT`` (both [INFERRED]).
+        """
+        start = parse_datetime(self.start) or parse_datetime(opt_float(self.start))
+        if start is None or not self.duration > 0:
+            return None
+        try:
+            return start, start + timedelta(seconds=self.duration * PRICE_BLOCK_DURATION_SECONDS)
+        except OverflowError:
+            return None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PriceBlock:

@@ -15,6 +15,8 @@ from custom_components.depotfinity.api import (
     TransactionOrderBy,
 )
 from custom_components.depotfinity.api.parsing import format_datetime
+from custom_components.depotfinity.prices import entry_currency, session_cost
+from custom_components.depotfinity.runtime import DepotFinityConfigEntry
 from custom_components.depotfinity.validation import (
     check_id,
     check_optional_window,
@@ -124,9 +126,11 @@ async def set_rfid_enabled(call: ServiceCall) -> None:
     await entry.runtime_data.commands.set_rfid_enabled(tag, call.data[ATTR_ENABLED])
 
 
-def transaction_response(transaction: Transaction) -> dict[str, Any]:
-    """A transaction for a response (its idTag is left out)."""
-    return {
+def transaction_response(
+    transaction: Transaction, cost: float | None = None, currency: str | None = None
+) -> dict[str, Any]:
+    """A transaction for a response (its idTag is left out; its cost where it is known)."""
+    response: dict[str, Any] = {
         "transaction_id": transaction.transaction_id,
         "charger_id": transaction.charger_id,
         "connector_id": transaction.connector_id,
@@ -138,6 +142,9 @@ def transaction_response(transaction: Transaction) -> dict[str, Any]:
         "end_result": transaction.end_result,
         "vehicle_id": transaction.vehicle_id,
     }
+    if cost is not None:
+        response |= {"cost": cost, "currency": currency}
+    return response
 
 
 async def get_transactions(call: ServiceCall) -> ServiceResponse:
@@ -162,7 +169,14 @@ async def get_transactions(call: ServiceCall) -> ServiceResponse:
     if end is not None:
         filters["end"] = end
     transactions = await entry.runtime_data.commands.get_transactions(**filters)
-    return {"transactions": [transaction_response(t) for t in transactions]}
+    # The cost of an ended session, from the price blocks its site's sensor kept.
+    sites = entry.runtime_data.coordinator.data.sites
+    currency = entry_currency(call.hass, entry)
+    return {
+        "transactions": [
+            transaction_response(t, session_cost(sites, t), currency) for t in transactions
+        ]
+    }
 
 
 async def get_session_reports(call: ServiceCall) -> ServiceResponse:
@@ -189,7 +203,16 @@ async def get_energy_prices(call: ServiceCall) -> ServiceResponse:
     entry = account_entry(call)
     site_id = check_id(call.data[ATTR_SITE_ID], ATTR_SITE_ID)
     blocks = await entry.runtime_data.commands.get_energy_prices(site_id)
+    _keep_prices(entry, site_id, blocks)
     return {"blocks": [block.to_dict() for block in blocks]}
+
+
+def _keep_prices(entry: DepotFinityConfigEntry, site_id: str, blocks: list[PriceBlock]) -> None:
+    """A configured site's sensor takes a price list an action read or wrote."""
+    coordinator = entry.runtime_data.coordinator
+    if site_id in coordinator.data.sites:
+        coordinator.poller.take_prices(site_id, blocks)
+        coordinator.async_update_listeners()
 
 
 def price_block(item: dict[str, Any]) -> PriceBlock:
@@ -210,7 +233,9 @@ async def set_energy_prices(call: ServiceCall) -> None:
     raw: list[dict[str, Any]] = call.data[ATTR_BLOCKS]
     if not raw:
         raise invalid("blocks_empty")
-    await entry.runtime_data.commands.set_energy_prices(site_id, [price_block(b) for b in raw])
+    blocks = [price_block(b) for b in raw]
+    await entry.runtime_data.commands.set_energy_prices(site_id, blocks)
+    _keep_prices(entry, site_id, blocks)
 
 
 ACTIONS: Final = {
