@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from .api import (
@@ -23,6 +25,7 @@ from .api import (
 from .api.queries import TransactionFilters
 from .const import DISCOVERY_WINDOW, LOGGER
 from .data import DepotData
+from .energy_statistics import EnergyStatistics
 from .scheduler import METER_SAMPLE_LAG, Job, JobKind, PollPlanner
 
 # Overlap of two fleet-wide transactions queries, so no session slips between.
@@ -56,12 +59,15 @@ class Poller:
         data: DepotData,
         planner: PollPlanner,
         disabled_apis: set[ApiGroup],
+        hass: HomeAssistant,
+        entry: ConfigEntry,
     ) -> None:
         """Poll into ``data``; hints for follow-up reads go to ``planner``."""
         self.client = client
         self.data = data
         self.planner = planner
         self.disabled_apis = disabled_apis
+        self.statistics = EnergyStatistics(hass, entry, client, data, planner)
         # Connectors whose reservations an enabled entity shows (each read costs a request).
         self.wanted_reservations: set[tuple[str, int]] = set()
 
@@ -87,6 +93,8 @@ class Poller:
                 self.set_reservations(job.charger_id, job.connector_id, reservations)
             case JobKind.PROBE:
                 await self.probe(ApiGroup(job.charger_id))
+            case JobKind.STATISTICS:
+                await self.statistics.run(job)
 
     # Polls -------------------------------------------------------------------------
 

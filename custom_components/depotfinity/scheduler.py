@@ -17,7 +17,7 @@ Cadence, cheapest first to most frequent (T = status period):
 T itself follows from the fleet: T = K0 / (R - F), where K0 is the number of
 requests one sweep costs (amortised over the slower jobs), R the poll rate the
 budget allows after keeping a reserve for commands, and F the rate of the
-fixed-period transactions read.
+fixed-period reads (transactions; each connector's statistics once an hour).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ FOLLOW_UP_DELAYS = (3.0, 10.0)
 METER_SAMPLE_LAG = 60.0
 # A failed one-shot read is tried again after this long.
 ONE_SHOT_RETRY = 30.0
+STATISTICS_PERIOD = 3600.0  # each connector's energy statistics: read once an hour
 # Ticks of credit other jobs may save up while none of them is due.
 MAX_OTHER_CREDIT = 2.0
 
@@ -59,6 +60,7 @@ class JobKind(StrEnum):
     TRANSACTIONS = "transactions"
     RESERVATIONS = "reservations"
     PROBE = "probe"
+    STATISTICS = "statistics"
 
 
 # The API group (subscription package) each kind of job reads.
@@ -69,6 +71,7 @@ JOB_API: dict[JobKind, ApiGroup] = {
     JobKind.POWER: ApiGroup.TIME_SERIES,
     JobKind.ENERGY: ApiGroup.TIME_SERIES,
     JobKind.CHARGER_METER: ApiGroup.TIME_SERIES,
+    JobKind.STATISTICS: ApiGroup.TIME_SERIES,
     JobKind.TRANSACTIONS: ApiGroup.TRANSACTIONS,
     JobKind.RESERVATIONS: ApiGroup.RESERVATIONS,
 }
@@ -135,6 +138,7 @@ class PollPlanner:
         for charger_id, connector_id in connectors:
             wanted[Job(JobKind.CONNECTOR_STATUS, charger_id, connector_id)] = 1.0
             wanted[Job(JobKind.ENERGY, charger_id, connector_id)] = 0.0  # one-shot
+            wanted[Job(JobKind.STATISTICS, charger_id, connector_id)] = 0.0  # plans its next
             wanted[Job(JobKind.CHARGER_STATUS, charger_id)] = 1.0
             wanted[Job(JobKind.CONNECTIVITY, charger_id)] = 3.0
         now = self.clock()
@@ -206,8 +210,9 @@ class PollPlanner:
 
     @property
     def fixed_rate(self) -> float:
-        """Requests per second of the jobs on a fixed period (the transactions read)."""
-        return 1.0 / TRANSACTIONS_PERIOD if Job(JobKind.TRANSACTIONS) in self._jobs else 0.0
+        """Requests per second of the jobs on a fixed period (transactions, hourly statistics)."""
+        rate = 1.0 / TRANSACTIONS_PERIOD if Job(JobKind.TRANSACTIONS) in self._jobs else 0.0
+        return rate + sum(j.kind is JobKind.STATISTICS for j in self._jobs) / STATISTICS_PERIOD
 
     @property
     def sweep_cost(self) -> float:
@@ -315,10 +320,10 @@ class PollPlanner:
             return
         elif schedule.period_factor <= 0:
             # One-shot jobs (probes, an idle connector's energy) wait for a hint;
-            # a probe refused again was planned anew while it ran.
+            # a probe refused again, or an hourly read, was planned anew while it ran.
+            if job.kind in (JobKind.PROBE, JobKind.STATISTICS) and schedule.due > schedule.ran_at:
+                return
             if job.kind is JobKind.PROBE:
-                if schedule.due > schedule.ran_at:
-                    return
                 del self._jobs[job]
             schedule.due = float("inf")
             return
