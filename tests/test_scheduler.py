@@ -144,6 +144,27 @@ def test_last_energy_of_a_session_is_read_late_enough_and_until_it_succeeds() ->
     assert planner.due_in(energy) == float("inf")
 
 
+def test_hourly_statistics_read_plans_its_next_run() -> None:
+    """Each connector's statistics read costs a request an hour and plans its next run."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    planner.set_fleet([("CH-01", 1), ("CH-01", 2)])
+    statistics = Job(JobKind.STATISTICS, "CH-01", 1)
+    assert planner.due_in(statistics) == 0.0
+    assert planner.period_factor(statistics) == 0.0
+    # Planned like the transactions read: a fixed rate the status period makes room for.
+    assert planner.fixed_rate == pytest.approx(1 / 60 + 2 / 3600)
+    planner.reschedule(statistics, 3000)  # what the read does while it runs
+    planner.done(statistics)
+    assert planner.due_in(statistics) == 3000
+    planner.done(statistics, ok=False)
+    assert planner.due_in(statistics) == ONE_SHOT_RETRY
+    # A read that planned nothing (no recorder) is not due again.
+    clock.now += ONE_SHOT_RETRY
+    planner.done(statistics)
+    assert planner.due_in(statistics) == float("inf")
+
+
 def test_switched_off_kind_and_probe() -> None:
     """A forbidden API's jobs go; a probe runs once, later."""
     clock = Clock()
@@ -181,9 +202,10 @@ def test_transactions_every_minute_at_any_fleet_size(chargers: int) -> None:
     gaps = [b - a for a, b in itertools.pairwise(ran_at)]
     assert len(ran_at) == pytest.approx(10, abs=1)
     assert max(gaps) <= 60 + spacing
-    # Its requests are planned: the status period makes room for them.
+    # Its requests are planned: the status period makes room for them (and for
+    # each connector's hourly statistics read).
     assert planner.sweep_cost == pytest.approx(
-        planner.periodic_cost + planner.status_period / 60, rel=1e-6
+        planner.periodic_cost + planner.status_period * (1 / 60 + 2 * chargers / 3600), rel=1e-6
     )
 
 

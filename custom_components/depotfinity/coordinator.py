@@ -96,7 +96,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self.planner = PollPlanner(clock=lambda: dt_util.utcnow().timestamp())
         self.health = ServiceHealth(hass, entry)
         self.data = data
-        self.poller = Poller(client, self.data, self.planner, self.health.disabled_apis)
+        self.poller = Poller(client, data, self.planner, self.health.disabled_apis, hass, entry)
         self._next_tick = 0.0
         self._cancel_follow_up: CALLBACK_TYPE | None = None
         self._started = self.planner.clock()

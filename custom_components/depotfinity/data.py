@@ -68,7 +68,7 @@ class EnergyRegister:
     and not higher than it by more than the connector could have delivered at
     ``MAX_CONNECTOR_POWER_W`` since then (plus ``ENERGY_SLACK_WH``). Any other
     reading is a glitch (a meter reading 0 for a moment, one absurd sample) and
-    is dropped, so the Energy dashboard never sees a fake reset or a fake jump.
+    is dropped, so the sensor (and the hourly statistics) never see a fake reset or a fake jump.
     When ``GLITCH_CONFIRMATIONS`` dropped readings in a row agree with each
     other, the meter was really reset or replaced: the newest is taken.
     """

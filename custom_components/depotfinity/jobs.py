@@ -33,6 +33,7 @@ class JobKind(StrEnum):
     RESERVATIONS = "reservations"
     PRICES = "prices"
     PROBE = "probe"
+    STATISTICS = "statistics"
 
 
 # The API group (subscription package) each kind of job reads.
@@ -43,6 +44,7 @@ JOB_API: dict[JobKind, ApiGroup] = {
     JobKind.POWER: ApiGroup.TIME_SERIES,
     JobKind.ENERGY: ApiGroup.TIME_SERIES,
     JobKind.CHARGER_METER: ApiGroup.TIME_SERIES,
+    JobKind.STATISTICS: ApiGroup.TIME_SERIES,
     JobKind.TRANSACTIONS: ApiGroup.TRANSACTIONS,
     JobKind.RESERVATIONS: ApiGroup.RESERVATIONS,
     JobKind.PRICES: ApiGroup.VPP,
@@ -55,10 +57,13 @@ OPTIONAL_KINDS = frozenset(
 )
 
 # Jobs the plan paces (the burst of a first sweep sends those that never ran).
-PLANNED_KINDS = frozenset(JobKind) - {JobKind.TRANSACTIONS, JobKind.PROBE}
+PLANNED_KINDS = frozenset(JobKind) - {JobKind.TRANSACTIONS, JobKind.PROBE, JobKind.STATISTICS}
 # Jobs read anew after a restart: a session's power, probes of switched-off APIs, and
-# prices (the price blocks are kept in memory only).
-RESTARTED_KINDS = frozenset({JobKind.POWER, JobKind.PROBE, JobKind.PRICES})
+# prices (the price blocks are kept in memory only), and the hourly statistics read
+# (it resumes from what the recorder holds).
+RESTARTED_KINDS = frozenset({JobKind.POWER, JobKind.PROBE, JobKind.PRICES, JobKind.STATISTICS})
+# One-shot jobs that plan their own next run while they run.
+REPLANNING_KINDS = frozenset({JobKind.PROBE, JobKind.PRICES, JobKind.STATISTICS})
 
 # Period of each kind, as a multiple of the status period T.
 PERIOD_FACTOR: dict[JobKind, float] = {

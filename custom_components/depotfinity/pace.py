@@ -17,6 +17,7 @@ from .jobs import STATUS_KINDS, Job, JobKind
 # The fleet-wide transactions read runs every minute whatever the fleet's size:
 # it shows every session that starts or ends (5 requests per 5 minutes).
 TRANSACTIONS_PERIOD = 60.0
+STATISTICS_PERIOD = 3600.0  # each connector's energy statistics: read once an hour
 MIN_STATUS_PERIOD = 10.0
 # The plan makes room for the hinted reads of this long a past (a long span:
 # a few sessions at once must not shorten every status read after them).
@@ -53,8 +54,9 @@ class PlanCosts:
 
     @property
     def fixed_rate(self) -> float:
-        """Requests per second of the jobs on a fixed period (the transactions read)."""
-        return 1.0 / TRANSACTIONS_PERIOD if Job(JobKind.TRANSACTIONS) in self._jobs else 0.0
+        """Requests per second of the jobs on a fixed period (transactions, hourly statistics)."""
+        rate = 1.0 / TRANSACTIONS_PERIOD if Job(JobKind.TRANSACTIONS) in self._jobs else 0.0
+        return rate + sum(j.kind is JobKind.STATISTICS for j in self._jobs) / STATISTICS_PERIOD
 
     @property
     def hinted_rate(self) -> float:

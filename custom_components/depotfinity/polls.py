@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from contextlib import suppress
 from datetime import timedelta
 
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from .api import (
@@ -28,6 +30,7 @@ from .api import (
 from .api.queries import TransactionFilters
 from .const import DISCOVERY_WINDOW, LOGGER
 from .data import DepotData
+from .energy_statistics import EnergyStatistics
 from .jobs import Job, JobKind
 from .prices import NO_PRICE_RETRY
 from .scheduler import METER_SAMPLE_LAG, PollPlanner
@@ -63,12 +66,15 @@ class Poller:
         data: DepotData,
         planner: PollPlanner,
         disabled_apis: set[ApiGroup],
+        hass: HomeAssistant,
+        entry: ConfigEntry,
     ) -> None:
         """Poll into ``data``; hints for follow-up reads go to ``planner``."""
         self.client = client
         self.data = data
         self.planner = planner
         self.disabled_apis = disabled_apis
+        self.statistics = EnergyStatistics(hass, entry, client, data, planner)
         # Connectors whose reservations enabled entities show, with how many entities
         # (each read costs a request; one read serves them all).
         self.wanted_reservations: Counter[tuple[str, int]] = Counter()
@@ -97,6 +103,8 @@ class Poller:
                 await self._poll_prices(job.detail)
             case JobKind.PROBE:
                 await self.probe(ApiGroup(job.charger_id))
+            case JobKind.STATISTICS:
+                await self.statistics.run(job)
 
     # Polls -------------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ What each job reads and how often is in ``jobs.py``. The status period T
 follows from the fleet: T = K0 / (R - F - H), where K0 is the number of
 requests one sweep costs (amortised over the slower jobs), R the poll rate the
 budget allows after keeping a reserve for commands, F the rate of the
-fixed-period transactions read and H the rate hinted reads took lately.
+fixed-period reads (transactions; each connector's statistics once an hour) and
+H the rate hinted reads took lately.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .jobs import (
     OPTIONAL_KINDS,
     PERIOD_FACTOR,
     PLANNED_KINDS,
+    REPLANNING_KINDS,
     RESTARTED_KINDS,
     STATUS_KINDS,
     Job,
@@ -78,6 +80,7 @@ class PollPlanner(PlanCosts):
         for charger_id, connector_id in connectors:
             wanted[Job(JobKind.CONNECTOR_STATUS, charger_id, connector_id)] = 1.0
             wanted[Job(JobKind.ENERGY, charger_id, connector_id)] = 0.0  # one-shot
+            wanted[Job(JobKind.STATISTICS, charger_id, connector_id)] = 0.0  # plans its next
             wanted[Job(JobKind.CHARGER_STATUS, charger_id)] = 1.0
             wanted[Job(JobKind.CONNECTIVITY, charger_id)] = 3.0
         now = self.clock()
@@ -277,8 +280,9 @@ class PollPlanner(PlanCosts):
             return
         elif schedule.period_factor <= 0:
             # One-shot jobs (probes, an idle connector's energy) wait for a hint, unless
-            # planned anew while they ran (a probe refused again; prices, for a block's end).
-            if job.kind in (JobKind.PROBE, JobKind.PRICES) and schedule.due > schedule.ran_at:
+            # planned anew while they ran (a probe refused again; prices, for a block's
+            # end; an hourly statistics read).
+            if job.kind in REPLANNING_KINDS and schedule.due > schedule.ran_at:
                 return
             if job.kind is JobKind.PROBE:
                 del self._jobs[job]

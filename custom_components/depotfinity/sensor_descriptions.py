@@ -241,7 +241,8 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorDescription, ...] = (
         key="energy",
         translation_key="energy",
         device_class=SensorDeviceClass.ENERGY,
-        state_class=SensorStateClass.TOTAL_INCREASING,
+        # No state class: the Energy dashboard takes the hourly statistics imported
+        # from the meter's samples (energy_statistics.py), one choice per connector.
         native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
         suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
