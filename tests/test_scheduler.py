@@ -269,7 +269,7 @@ def test_the_status_read_longest_ago_goes_first() -> None:
     clock.now += 200
     # Both due; ``second`` was planned sooner (a shorter period), ``first`` is older.
     assert all(planner.due_in(job) == 0 for job in status_jobs)
-    assert planner.pop_unread() == Job(JobKind.CHARGER_STATUS, "CH-01")
+    assert planner.next_unread() == Job(JobKind.CHARGER_STATUS, "CH-01")
     planner.done(Job(JobKind.CHARGER_STATUS, "CH-01"))
     assert planner.pop_due() == first
 

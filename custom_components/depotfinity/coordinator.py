@@ -260,7 +260,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         """
         if self.client.limiter.available(Priority.POLL) <= WARM_UP_SPARE:
             return None
-        return self.planner.pop_unread()
+        return self.planner.next_unread()
 
     def _warming_up(self) -> bool:
         """Whether a job that never ran is due, with poll slots to spare for it."""

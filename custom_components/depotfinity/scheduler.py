@@ -51,6 +51,7 @@ METER_SAMPLE_LAG = 60.0
 ONE_SHOT_RETRY = 30.0
 # Ticks of credit other jobs may save up while none of them is due.
 MAX_OTHER_CREDIT = 2.0
+TRANSACTIONS_JOB = Job(JobKind.TRANSACTIONS)
 
 
 type _Entry = tuple[float, int, Job]
@@ -61,12 +62,9 @@ class PollPlanner(PlanCosts):
     """Decides which request of one fleet is due next."""
 
     _active: set[Job] = field(default_factory=set)
-    # Four queues, by urgency: hinted jobs (follow-ups after a command, a
-    # session the transactions read saw start), the transactions read on its
-    # minute, then status jobs and the other jobs, each by its planned share.
-    _heaps: tuple[list[_Entry], list[_Entry], list[_Entry], list[_Entry]] = field(
-        default_factory=lambda: ([], [], [], [])
-    )
+    # Hinted jobs (follow-ups after a command, a session the transactions read
+    # saw start), by due time: they go before everything else.
+    _hinted: list[_Entry] = field(default_factory=list)
     _counter: itertools.count[int] = field(default_factory=itertools.count)
     _other_credit: float = 0.0
     # When each job last ran before a restart (or a reload), for jobs planned later.
@@ -108,7 +106,6 @@ class PollPlanner(PlanCosts):
                 schedule.due = max(schedule.ran_at + factor * self._status_period, now)
             else:
                 schedule.due = math.inf  # a one-shot read whose value was kept
-        self._push(job, schedule.due)
 
     def restore_runs(self, runs: Mapping[str, object]) -> None:
         """Take back when each job last ran (saved before a restart, as wall-clock seconds).
@@ -146,7 +143,7 @@ class PollPlanner(PlanCosts):
             self._active.update((power, energy))
             self._jobs[power] = Schedule(due=now, period_factor=PERIOD_FACTOR[JobKind.POWER])
             # The first power reading of a session is what a user waits for.
-            self._push(power, now, hinted=True)
+            self._push_hint(power, now)
             self._jobs[energy].period_factor = PERIOD_FACTOR[JobKind.ENERGY]
             self.mark_due(energy, 0.0)
         elif not active and power in self._active:
@@ -168,7 +165,6 @@ class PollPlanner(PlanCosts):
     def add_probe(self, job: Job, delay: float) -> None:
         """Retry a switched-off feature once after ``delay`` seconds."""
         self._jobs[job] = Schedule(due=self.clock() + delay, period_factor=0.0)
-        self._push(job, self._jobs[job].due)
 
     def remove_kind(self, kind: JobKind) -> None:
         """Stop every job of a kind (its API package is not subscribed)."""
@@ -188,7 +184,7 @@ class PollPlanner(PlanCosts):
         elif delay > 0:
             schedule.due = now + delay  # due (or running): read again after the delay
         # else: already due; it just moves to the front queue.
-        self._push(job, schedule.due, hinted=True)
+        self._push_hint(job, schedule.due)
 
     def follow_up(self, charger_id: str, connector_id: int | None) -> None:
         """Re-read a connector (or a charger) a few seconds after a command."""
@@ -202,10 +198,8 @@ class PollPlanner(PlanCosts):
 
     def next_due_in(self) -> float | None:
         """Seconds until the earliest job is due (0 when overdue)."""
-        dues = [self._jobs[job].due for heap in self._heaps if (job := self._peek(heap))]
-        if not dues:
-            return None
-        return max(0.0, min(dues) - self.clock())
+        due = min((schedule.due for schedule in self._jobs.values()), default=None)
+        return None if due is None else max(0.0, due - self.clock())
 
     def pop_due(self) -> Job | None:
         """Take the next job: a due hinted one first, then the transactions read, else by share.
@@ -213,34 +207,32 @@ class PollPlanner(PlanCosts):
         Status jobs and the other jobs (meters, connectivity) each get the share
         of ticks the plan gives them, so a backlog of meter reads (after start-up,
         or many sessions at once) never stretches the status period, and the
-        other jobs still get their turn. Within each share a job that never ran
-        goes first: reading what was never read beats reading again what is
-        shown already. Call once per tick.
+        other jobs still get their turn. Within each share the due job read
+        longest ago goes first (one that never ran before all): reading what was
+        never read beats reading again what is shown already. Call once per tick.
         """
         now = self.clock()
-        hinted, timed, status, other = (self._peek(heap) for heap in self._heaps)
-        for index, first in enumerate((hinted, timed)):
-            if first is not None and self._jobs[first].due <= now:
-                if index == 0:
-                    self._hinted_runs.append(now)
-                return heapq.heappop(self._heaps[index])[2]
-        status_due = status is not None and self._jobs[status].due <= now
-        other_due = other is not None and self._jobs[other].due <= now
+        if (hinted := self._peek_hinted()) is not None and self._jobs[hinted].due <= now:
+            heapq.heappop(self._hinted)
+            self._hinted_runs.append(now)
+            return hinted
+        transactions = self._jobs.get(TRANSACTIONS_JOB)
+        if transactions is not None and transactions.due <= now:
+            return TRANSACTIONS_JOB  # keeps its minute: next after hints
+        status, other = self._oldest(now)
         self._other_credit = min(self._other_credit + 1.0 - self.status_share, MAX_OTHER_CREDIT)
-        if other_due and (not status_due or self._other_credit >= 1.0):
+        if other is not None and (status is None or self._other_credit >= 1.0):
             self._other_credit = max(self._other_credit - 1.0, 0.0)
-            return self._oldest(now, status=False)
-        if status_due:
-            return self._oldest(now, status=True)
-        # Nothing is due, yet the budget paid for this tick: the status read
-        # longest ago is read again a little early.
-        return self._oldest(math.inf, status=True)
+            return other
+        # Nothing due: the budget paid for this tick, so the status read longest
+        # ago is read again a little early.
+        return status or self._oldest(math.inf)[0]
 
     def has_unread_due(self) -> bool:
         """Whether a due job never ran (the first sweep is not over)."""
-        return self.pop_unread() is not None
+        return self.next_unread() is not None
 
-    def pop_unread(self) -> Job | None:
+    def next_unread(self) -> Job | None:
         """A due job that never ran (status reads first): what the first sweep's burst sends."""
         now = self.clock()
         never = [
@@ -250,20 +242,21 @@ class PollPlanner(PlanCosts):
         ]
         return min(never)[1] if never else None
 
-    def _oldest(self, now: float, *, status: bool) -> Job | None:
-        """The due job of a share that ran longest ago (one that never ran first).
+    def _oldest(self, now: float) -> tuple[Job | None, Job | None]:
+        """The due status job and the due other job that ran longest ago (never: first).
 
         Oldest first, not earliest due: T follows the budget, so jobs read under
         different periods still run in the order they were read in.
         """
-        due = [
-            (schedule.ran_at, job)
-            for job, schedule in self._jobs.items()
-            if schedule.due <= now
-            and (job.kind in STATUS_KINDS) is status
-            and job.kind is not JobKind.TRANSACTIONS
-        ]
-        return min(due)[1] if due else None
+        oldest: dict[bool, tuple[float, Job]] = {}
+        for job, schedule in self._jobs.items():
+            if schedule.due > now or job.kind is JobKind.TRANSACTIONS:
+                continue
+            share = job.kind in STATUS_KINDS
+            if (best := oldest.get(share)) is None or (schedule.ran_at, job) < best:
+                oldest[share] = (schedule.ran_at, job)
+        status, other = (oldest.get(share) for share in (True, False))
+        return (status and status[1]), (other and other[1])
 
     def done(self, job: Job, *, ok: bool = True) -> None:
         """Reschedule a job after it ran; ``ok`` is False when its request failed."""
@@ -302,7 +295,6 @@ class PollPlanner(PlanCosts):
             # read moves the job's rhythm, instead of leaving a backlog that a
             # budget spent to the last request could never catch up with.
             schedule.due = now + period
-        self._push(job, schedule.due)
 
     # Inspection (diagnostics, the benchmark and tests) --------------------------
 
@@ -343,23 +335,17 @@ class PollPlanner(PlanCosts):
         if (schedule := self._jobs.get(job)) is None:
             return
         schedule.due = self.clock() + delay
-        self._push(job, schedule.due)
 
-    def _push(self, job: Job, due: float, *, hinted: bool = False) -> None:
-        if hinted:
-            heap = self._heaps[0]
-        elif job.kind is JobKind.TRANSACTIONS:
-            heap = self._heaps[1]  # keeps its minute: next after hints
-        else:
-            heap = self._heaps[2 if job.kind in STATUS_KINDS else 3]
-        heapq.heappush(heap, (due, next(self._counter), job))
+    def _push_hint(self, job: Job, due: float) -> None:
+        # Only hints need a queue; the other jobs are found by their due times.
+        heapq.heappush(self._hinted, (due, next(self._counter), job))
 
-    def _peek(self, heap: list[_Entry]) -> Job | None:
-        while heap:
-            due, _, job = heap[0]
+    def _peek_hinted(self) -> Job | None:
+        while self._hinted:
+            due, _, job = self._hinted[0]
             schedule = self._jobs.get(job)
             if schedule is None or schedule.due != due:
-                heapq.heappop(heap)  # stale entry
+                heapq.heappop(self._hinted)  # stale entry
                 continue
             return job
         return None
