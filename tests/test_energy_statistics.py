@@ -157,12 +157,15 @@ def _register(server: SimulatorServer, charger_id: str, connector_id: int, at: d
     return round(sample.connectors[index].energy_wh, 1)
 
 
-def _plug_in_where_free(server: SimulatorServer, *connectors: tuple[str, int]) -> None:
-    """A vehicle on each connector that has none (twins decide alike)."""
+def _plug_in_empty_vehicles(server: SimulatorServer, *connectors: tuple[str, int]) -> None:
+    """A nearly empty, large vehicle on each connector (one still there leaves first)."""
     for charger_id, connector_id in connectors:
         _charger, connector = server.sim.connector(charger_id, connector_id)
-        if connector.vehicle is None:
-            server.sim.plug_in(charger_id, connector_id)
+        if connector.vehicle is not None:
+            server.sim.unplug(charger_id, connector_id)
+        server.sim.plug_in(
+            charger_id, connector_id, soc=5.0, target_soc=100.0, capacity_wh=600_000.0
+        )
 
 
 async def test_hourly_energy_statistics_per_connector(
@@ -228,7 +231,7 @@ async def test_a_downtime_gives_the_same_hours_as_an_uninterrupted_run(
             await setup_integration(hass, entry)
         await _run_hours(hass, freezer, servers, (steady, downtime), 3)
         for server in servers:
-            _plug_in_where_free(server, ("CH-01", 1), ("CH-01", 2))
+            _plug_in_empty_vehicles(server, ("CH-01", 1), ("CH-01", 2))
         await _run_hours(hass, freezer, servers, (steady, downtime), 1)
 
         # Home Assistant stops for three hours (at 12:...); the depot goes on.

@@ -1,14 +1,11 @@
 """Every write to DepotFinity goes through here: commands, reservations, limits, RFID, prices.
 
-- A command is sent at once with the command priority: the request limiter keeps
-  part of the budget for commands, so they never queue behind polls, and they
-  fail fast (with the time to retry) instead of waiting for a slot.
+- A command is sent at once with the command priority: the limiter keeps part of
+  the budget for commands, so they never queue behind polls (they fail fast).
 - A command is never retried once sent (DepotFinity's commands are not idempotent).
-- The same command asked for again while it is in flight, or within
-  ``COMMAND_DEDUPE_WINDOW`` after it returned, gets the first one's outcome
-  without a second request: a double toggle sends one command.
-- Client errors become translated Home Assistant errors (:func:`translate_errors`).
-- After a command the coordinator re-reads what it changed (follow-up polls).
+- The same command asked for again in flight, or ``COMMAND_DEDUPE_WINDOW`` after,
+  gets the first one's outcome: a double toggle sends one command.
+- Client errors become translated errors; afterwards what changed is re-read.
 
 RFID tags and idTags are never logged; they only travel in request bodies.
 """
@@ -54,11 +51,17 @@ class DepotFinityCommands:
 
     def __init__(self, coordinator: DepotFinityCoordinator) -> None:
         """Attach to an entry's coordinator."""
-        self.coordinator = coordinator
+        self._coordinator = coordinator
         # A write in flight, and each write's outcome for a moment after it
         # returned, by key; the key's second item names what the write is about.
         self._in_flight: dict[WriteKey, asyncio.Task[Any]] = {}
         self._recent: dict[WriteKey, tuple[float, asyncio.Task[Any]]] = {}
+
+    @property
+    def coordinator(self) -> DepotFinityCoordinator:
+        """The coordinator serving the entry now (a reload replaces it while a write runs)."""
+        runtime = getattr(self._coordinator.config_entry, "runtime_data", None)
+        return self._coordinator if runtime is None else runtime.coordinator
 
     @property
     def client(self) -> DepotFinityClient:

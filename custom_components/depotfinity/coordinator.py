@@ -378,17 +378,8 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
 
     def want_reservations(self, charger_id: str, connector_id: int, *, wanted: bool) -> None:
         """Poll a connector's reservations at a low cadence while an entity shows them."""
-        key = (charger_id, connector_id)
-        shown_by = self.poller.wanted_reservations
-        if wanted:
-            shown_by[key] += 1
-        else:
-            shown_by[key] -= 1
-            if shown_by[key] > 0:
-                return  # another entity still shows them
-            del shown_by[key]
-            if (connector := self.data.connector(charger_id, connector_id)) is not None:
-                connector.reservations = None
+        if not self.poller.show_reservations(charger_id, connector_id, shown=wanted):
+            return  # another entity shows them already, or still
         if ApiGroup.RESERVATIONS in self.health.disabled_apis:
             return
         self.planner.set_wanted(Job(JobKind.RESERVATIONS, charger_id, connector_id), wanted)

@@ -241,6 +241,22 @@ class Poller:
         """Pages of sessions the first read takes: about one per 20 connectors, at most 5."""
         return max(1, min(DISCOVERY_PAGES, len(self.data.connector_keys()) // 20 + 1))
 
+    def show_reservations(self, charger_id: str, connector_id: int, *, shown: bool) -> bool:
+        """Count the entities that show a connector's reservations (one read serves all).
+
+        True when the first one comes or the last one goes: then the reads start
+        or stop (and what was read is forgotten).
+        """
+        key = (charger_id, connector_id)
+        self.wanted_reservations[key] += 1 if shown else -1
+        if self.wanted_reservations[key] != (1 if shown else 0):
+            return False
+        if not shown:
+            del self.wanted_reservations[key]
+            if (connector := self.data.connector(charger_id, connector_id)) is not None:
+                connector.reservations = None
+        return True
+
     def set_reservations(
         self, charger_id: str, connector_id: int, reservations: list[Reservation]
     ) -> None:
