@@ -11,6 +11,7 @@ from homeassistant.components.calendar.const import DATA_COMPONENT
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -406,3 +407,46 @@ async def test_calendars_of_devices_gone_are_empty(
     group = calendar_entity(hass, "calendar.group_1_power_limits")
     assert group.extra_restore_state_data.as_dict() == {"windows": []}  # type: ignore[attr-defined]
     data.chargers, data.groups = chargers, groups
+
+
+@pytest.mark.usefixtures("start_time")
+async def test_a_reservation_shows_before_the_first_read(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Reserved from the calendar before its first read: shown at once, then confirmed."""
+    coordinator = await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
+    connector = coordinator.data.connector("CH-01", 1)
+    assert connector is not None
+    assert connector.reservations is None  # not read yet
+    await create_event(hass, 1, 2)
+    [(reservation_id, *_)] = _reserved(simulator)
+    assert [e.uid for e in reservations_of(await entity_events(hass))] == [reservation_id]
+    assert coordinator.planner.due_in(RESERVATIONS) == 0  # the read that confirms it
+
+
+@pytest.mark.usefixtures("start_time")
+async def test_a_reservation_no_entity_shows_is_not_kept(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """With no calendar or sensor showing a connector's reservations, nothing is kept."""
+    await setup_integration(hass, mock_config_entry, id_tag=ID_TAG)
+    for entity_id in (CALENDAR, "sensor.ch_01_connector_1_next_reservation"):
+        entity_registry.async_update_entity(entity_id, disabled_by=er.RegistryEntryDisabler.USER)
+    await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = mock_config_entry.runtime_data.coordinator
+    start = START + timedelta(hours=1)
+    await mock_config_entry.runtime_data.commands.reserve(
+        "CH-01", 1, start, start + timedelta(hours=1), ID_TAG
+    )
+    assert _reserved(simulator)
+    connector = coordinator.data.connector("CH-01", 1)
+    assert connector is not None
+    assert connector.reservations is None
+    assert coordinator.planner.due_in(RESERVATIONS) is None  # nothing reads them

@@ -184,11 +184,11 @@ def test_a_new_schedule_replaces_what_is_ahead() -> None:
     assert len(group.power_windows) == 3
 
 
-def test_reservations_change_only_while_read() -> None:
-    """A change made from Home Assistant shows only where an entity reads the reservations."""
+def test_reservations_change_before_and_after_a_read() -> None:
+    """A change made from Home Assistant shows at once, before the first read too."""
     connector = ConnectorData("CH-01", 1)
     connector.change_reservations(cancelled="r1")
-    assert connector.reservations is None
+    assert connector.reservations == []
 
     def reservation(reservation_id: str | None, start: float) -> Reservation:
         at = START + timedelta(hours=start)

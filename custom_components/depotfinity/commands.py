@@ -285,8 +285,7 @@ class DepotFinityCommands:
             follow_up=(charger_id, connector_id),
         )
         # Shown at once; a read of the connector's reservations confirms it soon.
-        self.coordinator.data.change_reservations(charger_id, connector_id, made=reservation)
-        self.coordinator.refresh_reservations(charger_id, connector_id)
+        self.coordinator.reservations_changed(charger_id, connector_id, made=reservation)
         self.coordinator.async_update_listeners()
         return reservation
 
@@ -302,10 +301,7 @@ class DepotFinityCommands:
             ),
             follow_up=(charger_id, connector_id),
         )
-        self.coordinator.data.change_reservations(
-            charger_id, connector_id, cancelled=reservation_id
-        )
-        self.coordinator.refresh_reservations(charger_id, connector_id)
+        self.coordinator.reservations_changed(charger_id, connector_id, cancelled=reservation_id)
         self.coordinator.async_update_listeners()
 
     async def list_reservations(self, charger_id: str, connector_id: int) -> list[Reservation]:
@@ -316,7 +312,7 @@ class DepotFinityCommands:
                 charger_id, connector_id, priority=Priority.COMMAND
             ),
         )
-        self.coordinator.set_reservations(charger_id, connector_id, reservations)
+        self.coordinator.poller.set_reservations(charger_id, connector_id, reservations)
         self.coordinator.async_update_listeners()
         return reservations
 

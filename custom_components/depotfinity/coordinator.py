@@ -385,12 +385,14 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self.planner.set_wanted(Job(JobKind.RESERVATIONS, charger_id, connector_id), wanted)
         self.scheduler.rebalance()
 
-    def refresh_reservations(self, charger_id: str, connector_id: int) -> None:
-        """Read a connector's reservations soon (after a change), if an entity shows them."""
-        self.planner.mark_due(Job(JobKind.RESERVATIONS, charger_id, connector_id), 0.0)
-
-    def set_reservations(
-        self, charger_id: str, connector_id: int, reservations: list[Reservation]
+    def reservations_changed(
+        self,
+        charger_id: str,
+        connector_id: int,
+        *,
+        made: Reservation | None = None,
+        cancelled: str | None = None,
     ) -> None:
-        """Keep what a read returned, if an entity shows the connector's reservations."""
-        self.poller.set_reservations(charger_id, connector_id, reservations)
+        """A reservation made or cancelled from Home Assistant: shown at once, read soon."""
+        self.poller.change_reservations(charger_id, connector_id, made=made, cancelled=cancelled)
+        self.planner.mark_due(Job(JobKind.RESERVATIONS, charger_id, connector_id), 0.0)

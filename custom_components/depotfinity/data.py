@@ -168,10 +168,12 @@ class ConnectorData:
     def change_reservations(
         self, *, made: Reservation | None = None, cancelled: str | None = None
     ) -> None:
-        """Show a reservation made or cancelled from Home Assistant before a read confirms it."""
-        if self.reservations is None:
-            return  # not read: no entity shows them
-        kept = [r for r in self.reservations if cancelled is None or r.reservation_id != cancelled]
+        """Show a reservation made or cancelled from Home Assistant before a read confirms it.
+
+        Not read yet: the change is all that is known until the read.
+        """
+        known = self.reservations or []
+        kept = [r for r in known if cancelled is None or r.reservation_id != cancelled]
         self.set_reservations(kept if made is None else [*kept, made])
 
     def next_reservation(self, now: datetime) -> Reservation | None:
@@ -365,15 +367,3 @@ class DepotData:
         """Look up a connector."""
         charger = self.chargers.get(charger_id)
         return None if charger is None else charger.connectors.get(connector_id)
-
-    def change_reservations(
-        self,
-        charger_id: str,
-        connector_id: int,
-        *,
-        made: Reservation | None = None,
-        cancelled: str | None = None,
-    ) -> None:
-        """Show a reservation made or cancelled from Home Assistant before a read confirms it."""
-        if (connector := self.connector(charger_id, connector_id)) is not None:
-            connector.change_reservations(made=made, cancelled=cancelled)

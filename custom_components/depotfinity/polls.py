@@ -257,6 +257,19 @@ class Poller:
                 connector.reservations = None
         return True
 
+    def change_reservations(
+        self,
+        charger_id: str,
+        connector_id: int,
+        *,
+        made: Reservation | None = None,
+        cancelled: str | None = None,
+    ) -> None:
+        """Show a change made from Home Assistant before a read confirms it (if shown at all)."""
+        connector = self.data.connector(charger_id, connector_id)
+        if connector is not None and (charger_id, connector_id) in self.wanted_reservations:
+            connector.change_reservations(made=made, cancelled=cancelled)
+
     def set_reservations(
         self, charger_id: str, connector_id: int, reservations: list[Reservation]
     ) -> None:

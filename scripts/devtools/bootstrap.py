@@ -10,6 +10,7 @@ from pathlib import Path
 from .check import check, check_charging
 from .common import BootstrapError, log
 from .hass_api import HomeAssistantApi
+from .history import enable_calendar, show_energy
 from .instance import check_instance, wait_and_check
 from .integration import ensure_integration
 from .onboarding import ensure_core_config, onboard, remove_onboarding_extras
@@ -63,6 +64,7 @@ async def bootstrap(options: BootstrapOptions) -> int:
         await ensure_core_config(api)
         if not await ensure_integration(api, sim):
             return ADD_FAILED
+        await show_history(api, sim, options.check_timeout)
         if options.check:
             return 0 if await run_checks(api, sim, options, since) else 1
     return 0
@@ -84,6 +86,16 @@ async def run_checks(
         ok = await wait_and_check(api, options.pids, since, options.check_long_minutes)
         ok = ok and await check(api, sim, options.check_timeout)
     return ok
+
+
+async def show_history(api: HomeAssistantApi, sim: Simulator, within: float) -> None:
+    """A connector's calendar enabled, the connectors' hourly energy in the Energy dashboard."""
+    try:
+        await enable_calendar(api, sim)
+        # What is imported by now (a later start adds the rest); --e2e waits for all.
+        await show_energy(api, min(within, 30))
+    except BootstrapError as err:
+        log(f"warning: {err}")
 
 
 def run_bootstrap(options: BootstrapOptions) -> int:

@@ -5,7 +5,10 @@ through the REST API, as the UI does it), Chromium logs in as dev / dev, opens
 the DepotFinity integration page, a charger's device page and a connector's
 device page, checks that the main values are shown, turns the connector's
 Charging switch on with a click and waits for the session in the simulator.
-Screenshots of the pages (overview, integration, charger, connector) go to the screenshots folder.
+Then a calendar event becomes a reservation (shown in the calendar panel) and
+is deleted again, and the Energy dashboard shows the connectors' hourly energy.
+Screenshots of the pages (overview, integration, charger, connector, calendar,
+energy) go to the screenshots folder.
 
 The browser is the system's Chromium (Debian's ``chromium`` package), driven
 by playwright; playwright's own browser download is never used.
@@ -32,6 +35,7 @@ from playwright.async_api import (  # type: ignore[import-not-found, unused-igno
 from .check import ChargeTarget
 from .common import BootstrapError, log, poll_until
 from .hass_api import HomeAssistantApi
+from .history import create_reservation, delete_reservation, show_energy
 from .onboarding import OWNER_PASSWORD, OWNER_USERNAME
 from .registry import load_depot
 from .simulator import Simulator
@@ -42,6 +46,7 @@ PAGE_TIMEOUT_MS = 60_000
 # What the UI shows for an entity without a value.
 NO_VALUE = ("", "unknown", "unavailable")
 CONNECTOR = 2  # the connector the simulator leaves free at start (see ChargeTarget)
+RESERVED_TEXT = "Reserved"  # the calendar's title of a reservation (English)
 
 # Browser console errors that are not the integration's, each with the reason.
 # Every other console error or uncaught page error fails the check.
@@ -260,6 +265,26 @@ async def _run_pages(
         f"Charging clicked: simulator session {session}; page shows "
         f"{shown.get(target.status)}, {shown.get(target.power)}; "
         f"{await screenshot(page, folder, 'e2e-connector')}"
+    )
+    lines += await _over_time(page, api, sim, folder, within)
+    return lines
+
+
+async def _over_time(
+    page: Page, api: HomeAssistantApi, sim: Simulator, folder: Path, within: float
+) -> list[str]:
+    """The calendar (an event made a reservation, deleting it cancels) and the Energy dashboard."""
+    calendar, uid, lines = await create_reservation(api, sim, within)
+    await open_page(page, api.url + "/calendar", "ha-full-calendar")
+    await page.get_by_text(RESERVED_TEXT).first.wait_for(timeout=within * 1000)
+    lines.append(f"calendar panel: {await screenshot(page, folder, 'e2e-calendar')}")
+    lines.append(await delete_reservation(api, sim, calendar, uid, within))
+
+    statistics = await show_energy(api, within)
+    await open_page(page, api.url + "/energy", "hui-energy-devices-graph-card")
+    lines.append(
+        f"Energy dashboard with {len(statistics)} connectors: "
+        f"{await screenshot(page, folder, 'e2e-energy')}"
     )
     return lines
 
