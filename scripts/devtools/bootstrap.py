@@ -91,7 +91,7 @@ async def run_checks(
 async def show_history(api: HomeAssistantApi, sim: Simulator, within: float) -> None:
     """A connector's calendar enabled, the connectors' hourly energy in the Energy dashboard."""
     try:
-        await enable_calendar(api, sim)
+        await enable_calendar(api, sim, within)
         # What is imported by now (a later start adds the rest); --e2e waits for all.
         await show_energy(api, min(within, 30))
     except BootstrapError as err:

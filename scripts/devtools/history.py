@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 import re
+from urllib.parse import quote
 from typing import Any
 
 from .common import DOMAIN, BootstrapError, log, poll_until
@@ -48,8 +49,12 @@ async def calendar_target(api: HomeAssistantApi, sim: Simulator) -> CalendarTarg
     return CalendarTarget(charger, CALENDAR_CONNECTOR, str(item["entity_id"]))
 
 
-async def enable_calendar(api: HomeAssistantApi, sim: Simulator) -> None:
-    """Enable the connector's calendar (and reload the entry at once) unless it is enabled."""
+async def enable_calendar(api: HomeAssistantApi, sim: Simulator, within: float) -> None:
+    """Enable the connector's calendar unless it is enabled; wait until it has a state.
+
+    Home Assistant reloads the entry by itself 30 s after an entity is enabled
+    (a reload of our own would only add a second one).
+    """
     target = await calendar_target(api, sim)
     items: list[dict[str, Any]] = await api.websocket_command(
         {"type": "config/entity_registry/list"}
@@ -64,8 +69,14 @@ async def enable_calendar(api: HomeAssistantApi, sim: Simulator) -> None:
             "disabled_by": None,
         }
     )
-    entry_id = item["config_entry_id"]
-    await api.call("POST", f"/api/config/config_entries/entry/{entry_id}/reload")
+
+    async def added() -> tuple[bool, None]:
+        status, _ = await api.request("GET", f"/api/states/{target.entity_id}")
+        return status == 200, None
+
+    done, _ = await poll_until(added, within, 2)
+    if not done:
+        raise BootstrapError(f"{target.entity_id} enabled, but not added within {within:.0f} s")
     log(f"calendar {target.entity_id} enabled (reservations and sessions of a connector)")
 
 
@@ -131,17 +142,10 @@ async def _sim_reservations(
 
 
 async def _events(api: HomeAssistantApi, entity_id: str, start: datetime) -> list[dict[str, Any]]:
-    """The calendar's events of a day from ``start`` (``calendar.get_events``)."""
-    body = await api.call(
-        "POST",
-        "/api/services/calendar/get_events?return_response",
-        json_body={
-            "entity_id": entity_id,
-            "start_date_time": start.isoformat(),
-            "end_date_time": (start + timedelta(days=1)).isoformat(),
-        },
-    )
-    events: list[dict[str, Any]] = body["service_response"][entity_id]["events"]
+    """The calendar's events of a day from ``start``, as the calendar panel asks for them."""
+    end = start + timedelta(days=1)
+    query = f"start={quote(start.isoformat())}&end={quote(end.isoformat())}"
+    events: list[dict[str, Any]] = await api.call("GET", f"/api/calendars/{entity_id}?{query}")
     return events
 
 
@@ -181,15 +185,17 @@ async def create_reservation(
         raise BootstrapError(f"the reservation starts at {at}, the event at {start}")
     uid = str(reservation["reservationId"])
 
+    events: list[dict[str, Any]] = []
+
     async def listed() -> tuple[bool, list[dict[str, Any]]]:
-        events = await _events(api, target.entity_id, start)
+        events[:] = await _events(api, target.entity_id, start)
         shown = [event for event in events if event.get("uid") == uid]
         return bool(shown), shown
 
-    # At once if the connector's reservations were read before; else after that read.
     done, shown = await poll_until(listed, within, 2)
     if not done:
-        raise BootstrapError(f"the reservation {uid} is not among the calendar's events")
+        seen = [(e.get("uid"), e.get("summary"), e.get("start")) for e in events]
+        raise BootstrapError(f"the reservation {uid} is not among the calendar's events: {seen}")
     line = (
         f"calendar.create_event on {target.entity_id}: simulator reservation {uid} "
         f"from {start:%Y-%m-%d %H:%M} UTC, shown as {shown[0].get('summary')!r}"
