@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 import re
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from .common import DOMAIN, BootstrapError, log, poll_until
 from .hass_api import HomeAssistantApi
