@@ -30,6 +30,7 @@ from pytest_homeassistant_custom_component.typing import RecorderInstanceContext
 from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.energy_statistics import statistic_id
 from custom_components.depotfinity.jobs import Job, JobKind
+from custom_components.depotfinity.pace import TRANSACTIONS_PERIOD
 from depotfinity_simulator import SimulatorConfig, SimulatorServer
 
 from .conftest import CLIENT_ID, START
@@ -308,12 +309,14 @@ async def test_no_recorder_no_reads(
     simulator: SimulatorServer,
     mock_config_entry: MockConfigEntry,
 ) -> None:
-    """Without the recorder the statistics reads never run (they would cost requests)."""
+    """Without the recorder the statistics reads are not planned (they would cost ticks)."""
     coordinator = await setup_integration(hass, mock_config_entry)
     await poll_until_idle(hass, freezer, coordinator)
     job = Job(JobKind.STATISTICS, "CH-01", 1)
-    assert coordinator.planner.due_in(job) == float("inf")
+    assert coordinator.planner.due_in(job) is None
     assert coordinator.poller.statistics.imported_until("CH-01", 1) is None
+    # Nor are they counted in the budget: only the transactions read has a fixed period.
+    assert coordinator.planner.fixed_rate == pytest.approx(1 / TRANSACTIONS_PERIOD)
 
 
 async def test_more_than_a_day_down_is_caught_up_read_by_read(

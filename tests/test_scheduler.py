@@ -197,6 +197,8 @@ def test_transactions_every_minute_at_any_fleet_size(chargers: int) -> None:
         if (job := planner.pop_due()) is not None:
             if job.kind is JobKind.TRANSACTIONS:
                 ran_at.append(clock.now)
+            if job.kind is JobKind.STATISTICS:
+                planner.reschedule(job, 3600)  # as the import plans its next hour
             planner.done(job)
         clock.now += spacing
     gaps = [b - a for a, b in itertools.pairwise(ran_at)]

@@ -138,6 +138,8 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         for kind, api in JOB_API.items():
             if api in self.health.disabled_apis:
                 self.planner.remove_kind(kind)
+        if not self.poller.statistics.enabled:
+            self.planner.remove_kind(JobKind.STATISTICS)  # no recorder: nothing to import into
         self.scheduler.rebalance()
 
     def shutdown_scheduling(self) -> None:

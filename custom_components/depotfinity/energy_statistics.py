@@ -86,13 +86,14 @@ class EnergyStatistics:
         # connector missing here is asked of the recorder first.
         self._marks: dict[tuple[str, int], HourMark | None] = {}
 
+    @property
+    def enabled(self) -> bool:
+        """Whether there is a recorder to import into (else the reads are not planned)."""
+        return RECORDER in self.hass.config.components
+
     async def run(self, job: Job) -> None:
         """Import the hours of one connector that closed since its last imported hour."""
         key = (job.charger_id, job.connector_id)
-        if RECORDER not in self.hass.config.components:
-            # No recorder, no statistics: the job never runs again.
-            self.planner.reschedule(job, float("inf"))
-            return
         charger = self.data.chargers.get(job.charger_id)
         if charger is None or job.connector_id not in charger.connectors:
             self.planner.reschedule(job, float("inf"))

@@ -56,7 +56,12 @@ class PlanCosts:
     def fixed_rate(self) -> float:
         """Requests per second of the jobs on a fixed period (transactions, hourly statistics)."""
         rate = 1.0 / TRANSACTIONS_PERIOD if Job(JobKind.TRANSACTIONS) in self._jobs else 0.0
-        return rate + sum(j.kind is JobKind.STATISTICS for j in self._jobs) / STATISTICS_PERIOD
+        # A statistics read that will not run (no recorder) costs nothing.
+        hourly = sum(
+            job.kind is JobKind.STATISTICS and math.isfinite(schedule.due)
+            for job, schedule in self._jobs.items()
+        )
+        return rate + hourly / STATISTICS_PERIOD
 
     @property
     def hinted_rate(self) -> float:
