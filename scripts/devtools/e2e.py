@@ -35,7 +35,7 @@ from playwright.async_api import (  # type: ignore[import-not-found, unused-igno
 from .check import ChargeTarget
 from .common import BootstrapError, log, poll_until
 from .hass_api import HomeAssistantApi
-from .history import create_reservation, delete_reservation, show_energy
+from .history import create_reservation, delete_reservation, show_energy, sim_connector
 from .onboarding import OWNER_PASSWORD, OWNER_USERNAME
 from .registry import load_depot
 from .simulator import Simulator
@@ -197,15 +197,9 @@ async def screenshot(page: Page, folder: Path, name: str) -> Path:
 
 async def sim_session(api: HomeAssistantApi, sim: Simulator) -> dict[str, Any] | None:
     """The transaction the simulator runs on the first charger's free connector."""
-    async with api.session.get(f"{sim.url}/_admin/state") as response:
-        state = await response.json()
-    for charger in state["chargers"]:
-        if charger["charger_id"] == sim.chargers[0]:
-            for connector in charger["connectors"]:
-                if connector["connector_id"] == CONNECTOR:
-                    session: dict[str, Any] | None = connector.get("transaction")
-                    return session
-    return None
+    connector = await sim_connector(api, sim, sim.chargers[0], CONNECTOR)
+    session: dict[str, Any] | None = connector.get("transaction")
+    return session
 
 
 async def start_charging(page: Page, api: HomeAssistantApi, sim: Simulator, within: float) -> str:

@@ -127,18 +127,27 @@ async def _energy_prefs(api: HomeAssistantApi) -> dict[str, Any]:
     return prefs
 
 
+async def sim_connector(
+    api: HomeAssistantApi, sim: Simulator, charger_id: str, connector_id: int
+) -> dict[str, Any]:
+    """A connector as the simulator holds it (its admin view, not the API's)."""
+    async with api.session.get(f"{sim.url}/_admin/state") as response:
+        state = await response.json()
+    for charger in state["chargers"]:
+        if charger["charger_id"] == charger_id:
+            for connector in charger["connectors"]:
+                if connector["connector_id"] == connector_id:
+                    found: dict[str, Any] = connector
+                    return found
+    raise BootstrapError(f"the simulator has no {charger_id} connector {connector_id}")
+
+
 async def _sim_reservations(
     api: HomeAssistantApi, sim: Simulator, target: CalendarTarget
 ) -> list[dict[str, Any]]:
     """The reservations the simulator holds for the connector."""
-    async with api.session.get(f"{sim.url}/_admin/state") as response:
-        state = await response.json()
-    for charger in state["chargers"]:
-        if charger["charger_id"] == target.charger:
-            for connector in charger["connectors"]:
-                if connector["connector_id"] == target.connector:
-                    return list(connector.get("reservations") or [])
-    return []
+    connector = await sim_connector(api, sim, target.charger, target.connector)
+    return list(connector.get("reservations") or [])
 
 
 async def _events(api: HomeAssistantApi, entity_id: str, start: datetime) -> list[dict[str, Any]]:
