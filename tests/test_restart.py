@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE, STATE_ON
 from homeassistant.core import HomeAssistant, State
 from homeassistant.util import dt as dt_util
@@ -202,3 +203,37 @@ async def test_a_removed_entry_leaves_no_read_times(
     await hass.async_block_till_done()
     for saved in hass_storage[STORAGE_KEY]["data"].values():
         assert mock_config_entry.entry_id not in saved.get("runs", {})
+
+
+async def test_a_full_window_after_a_restart_does_not_fail_the_setup(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """No poll slot left at start: set up anyway; the sessions are read once one frees."""
+    saved_at = dt_util.utcnow() - timedelta(seconds=5)
+    full = RATE_LIMIT_REQUESTS - COMMAND_RESERVE
+    hass_storage[STORAGE_KEY] = {
+        "version": 1,
+        "key": STORAGE_KEY,
+        "data": {
+            api_host(mock_config_entry.data): {
+                "saved_at": saved_at.isoformat(),
+                "ages": [float(age) for age in range(full)],
+                "blocked_for": 0,
+            }
+        },
+    }
+    coordinator = await setup_integration(hass, mock_config_entry)
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert simulator.sim.stats.total_requests == 0  # nothing past the window
+    assert coordinator.data.last_transactions_query is None
+    # The oldest request of the window leaves it about 200 s later: then the sessions.
+    for _ in range(240):
+        await tick(hass, freezer, 1, simulator)
+        if coordinator.data.last_transactions_query is not None:
+            break
+    assert coordinator.data.last_transactions_query is not None
+    assert simulator.sim.stats.responses_429 == 0

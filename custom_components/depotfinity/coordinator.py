@@ -1,8 +1,7 @@
 """Polling coordinator: one per config entry, paced by the host's request budget.
 
-Each tick runs the one request the planner says is most overdue; the host
-scheduler sets the pace so that every entry on one API host together stays
-within the service's budget.
+Each tick runs the request the planner picks; the host scheduler sets the pace
+so that every entry on one API host together stays within the budget.
 """
 
 from __future__ import annotations
@@ -155,7 +154,11 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         """Before the first refresh: one fleet-wide query proves the credentials.
 
         It also fills the last sessions; statuses follow at the budget's pace.
+        Right after a restart the window may hold no slot for it: then the
+        transactions job reads it first thing (the values shown stand till then).
         """
+        if not self.poller.discovery_fits():
+            return
         try:
             await self.poller.poll_transactions(first=True)
         except DepotFinityPackageError as err:
@@ -255,10 +258,8 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
     def _burst_job(self) -> Job | None:
         """A job that never ran, sent in the same tick while the window has slots to spare.
 
-        With an empty window (a first setup) the first sweep spends the free poll
-        budget at once, so the first picture comes in seconds, not in one sweep;
-        the command reserve is never touched. Jobs that ran already (also before
-        a restart: their read times are kept) keep the steady pace.
+        A first setup's empty window is spent at once (never the command reserve), so
+        the first picture comes in seconds; jobs that ran (before a restart too) keep the pace.
         """
         if self.client.limiter.available(Priority.POLL) <= WARM_UP_SPARE:
             return None
@@ -376,7 +377,6 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         if ApiGroup.TIME_SERIES in self.health.disabled_apis:
             return
         self.planner.set_wanted(Job(JobKind.CHARGER_METER, charger_id, 0, detail), wanted)
-        self.scheduler.rebalance()
 
     def want_reservations(self, charger_id: str, connector_id: int, *, wanted: bool) -> None:
         """Poll a connector's reservations at a low cadence while an entity shows them."""
@@ -385,7 +385,6 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         if ApiGroup.RESERVATIONS in self.health.disabled_apis:
             return
         self.planner.set_wanted(Job(JobKind.RESERVATIONS, charger_id, connector_id), wanted)
-        self.scheduler.rebalance()
 
     def reservations_changed(
         self,

@@ -23,6 +23,7 @@ from .api import (
     DepotFinityResponseError,
     Measurand,
     PriceBlock,
+    Priority,
     Reservation,
     TimeSeriesPoint,
     Transaction,
@@ -236,6 +237,12 @@ class Poller:
             )
         elif charger_id:
             await self.client.get_charger_status(charger_id)
+
+    def discovery_fits(self) -> bool:
+        """Whether the request window has the slots for the first (discovery) read now."""
+        limiter = self.client.limiter
+        free = limiter.available(Priority.POLL)
+        return limiter.blocked_for() == 0 and free >= self._discovery_pages()
 
     def _discovery_pages(self) -> int:
         """Pages of sessions the first read takes: about one per 20 connectors, at most 5."""
