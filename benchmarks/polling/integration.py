@@ -172,7 +172,6 @@ async def run_integration(
         _report_slowest("after restart", again)
     times, too_many = api_log(server)
     latencies = fault_latencies(plan, seen)
-    print("DBGF", duration, [(at, c, k) for at, c, k in plan], latencies)  # noqa: T201
     session_p95, sessions_seen = sessions.p95()
     print(  # noqa: T201
         f"  warm-up over at {staleness.settled_at:.0f} s; staleness p95 from then on: "
