@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -35,6 +35,23 @@ FLOWING = "binary_sensor.ch_01_connector_1_power_flowing"
 SWITCH = "switch.ch_01_connector_1_charging"
 
 
+def _store_window(
+    hass_storage: dict[str, Any], entry: MockConfigEntry, saved_at: datetime, requests: int
+) -> None:
+    """A request window saved before a restart: ``requests`` requests, one a second until then."""
+    hass_storage[STORAGE_KEY] = {
+        "version": 1,
+        "key": STORAGE_KEY,
+        "data": {
+            api_host(entry.data): {
+                "saved_at": saved_at.isoformat(),
+                "ages": [float(age) for age in range(requests)],
+                "blocked_for": 0,
+            }
+        },
+    }
+
+
 async def test_the_request_window_is_taken_back_after_a_restart(
     hass: HomeAssistant,
     hass_storage: dict[str, Any],
@@ -44,17 +61,7 @@ async def test_the_request_window_is_taken_back_after_a_restart(
 ) -> None:
     """85 requests made just before a restart still count: no burst past the budget."""
     saved_at = dt_util.utcnow() - timedelta(seconds=20)
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "key": STORAGE_KEY,
-        "data": {
-            api_host(mock_config_entry.data): {
-                "saved_at": saved_at.isoformat(),
-                "ages": [float(age) for age in range(85)],
-                "blocked_for": 0,
-            }
-        },
-    }
+    _store_window(hass_storage, mock_config_entry, saved_at, 85)
     coordinator = await setup_integration(hass, mock_config_entry)
     limiter = coordinator.client.limiter
     for _ in range(30):
@@ -215,17 +222,7 @@ async def test_a_full_window_after_a_restart_does_not_fail_the_setup(
     """No poll slot left at start: set up anyway; the sessions are read once one frees."""
     saved_at = dt_util.utcnow() - timedelta(seconds=5)
     full = RATE_LIMIT_REQUESTS - COMMAND_RESERVE
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "key": STORAGE_KEY,
-        "data": {
-            api_host(mock_config_entry.data): {
-                "saved_at": saved_at.isoformat(),
-                "ages": [float(age) for age in range(full)],
-                "blocked_for": 0,
-            }
-        },
-    }
+    _store_window(hass_storage, mock_config_entry, saved_at, full)
     coordinator = await setup_integration(hass, mock_config_entry)
     assert mock_config_entry.state is ConfigEntryState.LOADED
     assert simulator.sim.stats.total_requests == 0  # nothing past the window
