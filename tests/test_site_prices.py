@@ -511,3 +511,26 @@ async def test_price_actions_update_the_sensor(
     simulator.sim.state.sites["site-9"] = []
     await call(hass, "get_energy_prices", {**site, "site_id": "site-9"}, response=True)
     assert set(coordinator.data.sites) == {SITE}
+
+
+@pytest.mark.parametrize("sites", [[]])
+async def test_a_site_added_to_a_loaded_entry_is_checked_within_its_window(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """The flow's price read uses the entry's client: its token and the host's request window."""
+    mock_config_entry.add_to_hass(hass)
+    coordinator = await setup_and_poll(hass, freezer, mock_config_entry)
+    tokens = simulator.sim.stats.token_requests
+    used = coordinator.client.limiter.used()
+    result = await hass.config_entries.subentries.async_init(
+        (mock_config_entry.entry_id, SUBENTRY_SITE), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SITE_ID: SITE, CONF_NAME: "Site 1"}
+    )
+    assert (result["type"], result.get("reason")) == ("create_entry", None)
+    assert simulator.sim.stats.token_requests == tokens
+    assert coordinator.client.limiter.used() == used + 1

@@ -273,13 +273,13 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         )
 
     def _budget_spent(self) -> bool:
-        """Whether the shared window has no poll slot left (commands used them).
+        """Whether the shared window has no poll slot left for a read (and its token).
 
         A server back-off is not "spent": the request is tried and fails fast
         with the server's own error, which the outage logic handles.
         """
-        limiter = self.client.limiter
-        return limiter.blocked_for() == 0 and limiter.available(Priority.POLL) == 0
+        limiter, needed = self.client.limiter, 1 if self.client.auth.valid() else 2
+        return limiter.blocked_for() == 0 and limiter.available(Priority.POLL) < needed
 
     async def _run(self, job: Job) -> None:
         try:

@@ -10,12 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigSubentryFlow,
+    SubentryFlowResult,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 import probatio
 
-from .api import DepotFinityError, DepotFinityNotFoundError, DepotFinityPackageError
+from .api import DepotFinityError, DepotFinityNotFoundError, DepotFinityPackageError, Priority
 from .connection import create_client
 from .const import (
     CONF_CHARGER_ID,
@@ -65,9 +70,11 @@ async def _check_site(
     placeholders = {"id": site_id}
     if not is_valid_id(site_id):
         return {CONF_SITE_ID: "invalid_id"}, placeholders
-    client = create_client(hass, dict(entry.data))
+    # The running entry's client: its token, and the host's request window.
+    loaded = entry.state is ConfigEntryState.LOADED
+    client = entry.runtime_data.coordinator.client if loaded else create_client(hass, entry.data)
     try:
-        await client.get_energy_prices(site_id)
+        await client.get_energy_prices(site_id, priority=Priority.COMMAND)
     except DepotFinityNotFoundError:
         return {CONF_SITE_ID: "site_not_found"}, placeholders
     except DepotFinityPackageError:

@@ -10,6 +10,7 @@ import pytest
 from custom_components.depotfinity.api import (
     DepotFinityClient,
     DepotFinityRateLimitError,
+    Priority,
     RequestLimiter,
 )
 
@@ -105,4 +106,24 @@ async def test_command_fails_fast_when_the_window_is_full(
         await client.force_terminate(charger)
     assert err.value.retry_after == pytest.approx(301, abs=1)
     assert server.sim.stats.total_requests + server.sim.stats.token_requests == 100
+    assert server.sim.stats.responses_429 == 0
+
+
+async def test_a_polls_token_never_takes_a_slot_kept_for_commands(
+    server: SimulatorServer, make_client: Callable[..., DepotFinityClient], charger: str
+) -> None:
+    # Polls may use 2 of the 4 slots: a token and one read.
+    limiter = virtual_limiter(server.clock, max_requests=4, command_reserve=2)
+    client = make_client(limiter=limiter, poll_max_wait=0.0)
+    await client.get_charger_status(charger)
+    assert limiter.used() == 2
+    client.auth.invalidate()  # the next poll needs a token, and the polls' slots are spent
+    with pytest.raises(DepotFinityRateLimitError):
+        await client.get_charger_status(charger)
+    assert limiter.used() == 2
+    assert limiter.available(Priority.COMMAND) == 2
+    # Both kept slots are there for a command: its token and the command itself.
+    server.sim.plug_in(charger, 1, auto_start=False)
+    result = await client.start_charging(charger, 1, "89C4704A")
+    assert result.accepted
     assert server.sim.stats.responses_429 == 0

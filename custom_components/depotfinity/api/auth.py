@@ -87,8 +87,12 @@ class TokenManager:
             self._token = None
             self._refresh_at = 0.0
 
-    async def get_token(self, *, force: bool = False) -> str:
-        """Return a valid token, fetching one if needed (shared by concurrent callers)."""
+    async def get_token(self, *, force: bool = False, priority: Priority = Priority.COMMAND) -> str:
+        """Return a valid token, fetching one if needed (shared by concurrent callers).
+
+        A token request takes a slot of ``priority``: that of the request it is
+        for, so a poll's token never uses a slot kept for commands.
+        """
         if force:
             self.invalidate()
         while True:
@@ -106,7 +110,7 @@ class TokenManager:
             future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
             self._inflight = future
             try:
-                token = await self._fetch()
+                token = await self._fetch(priority)
             except asyncio.CancelledError:
                 future.cancel()
                 raise
@@ -120,14 +124,14 @@ class TokenManager:
             finally:
                 self._inflight = None
 
-    async def _fetch(self) -> str:
+    async def _fetch(self, priority: Priority) -> str:
         """Request a token within the request budget.
 
         The documentation names no exemption from "100 queries per five minutes
-        per IP address", so a token request takes a slot like any other (with the
-        command priority: it never waits behind polls, it fails fast instead).
+        per IP address", so a token request takes a slot like any other; it
+        never waits for one, it fails fast instead.
         """
-        slot = await self._limiter.acquire(Priority.COMMAND, max_wait=0.0)
+        slot = await self._limiter.acquire(priority, max_wait=0.0)
         try:
             return await self._post()
         finally:

@@ -218,7 +218,7 @@ class BaseClient:
         max_wait = 0.0 if priority is Priority.COMMAND else self._poll_max_wait
         refreshed = reconnected = False
         while True:
-            token = await self.auth.get_token()
+            token = await self.auth.get_token(priority=priority)
             slot = await self.limiter.acquire(priority, max_wait)
             try:
                 status, text, headers = await self._send(method, url, token, params, body)
