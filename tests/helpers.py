@@ -81,11 +81,13 @@ async def poll_until_idle(
     freezer: FrozenDateTimeFactory,
     coordinator: DepotFinityCoordinator,
     max_ticks: int = 200,
+    simulator: SimulatorServer | None = None,
 ) -> int:
     """Tick until every job planned now has run once; return the ticks used.
 
     The planner runs at the budget's pace and may never be idle, so "done" is:
-    every job's next due time lies after the moment this started.
+    every job's next due time lies after the moment this started. With
+    ``simulator``, its clock (and request window) moves on too.
     """
     planner = coordinator.planner
     started = planner.clock()
@@ -93,7 +95,7 @@ async def poll_until_idle(
         interval = coordinator.update_interval
         assert interval is not None
         # The coordinator adds a fraction of a second of jitter to its schedule.
-        await tick(hass, freezer, interval.total_seconds() + 0.5)
+        await tick(hass, freezer, interval.total_seconds() + 0.5, simulator)
         if planner.all_ran_since(started):
             return count
     raise AssertionError("some jobs never ran")

@@ -15,6 +15,7 @@ from custom_components.depotfinity.scheduler import (
     METER_SAMPLE_LAG,
     ONE_SHOT_RETRY,
     PollPlanner,
+    next_tick,
 )
 
 
@@ -273,7 +274,10 @@ def test_the_status_read_longest_ago_goes_first() -> None:
     assert all(planner.due_in(job) == 0 for job in status_jobs)
     assert planner.next_unread() == Job(JobKind.CHARGER_STATUS, "CH-01")
     planner.done(Job(JobKind.CHARGER_STATUS, "CH-01"))
-    assert planner.pop_due() == first
+    # (Other jobs may take the first ticks: the status reads have their share.)
+    while (job := planner.pop_due()) is not None and job.kind not in STATUS_KINDS:
+        planner.done(job)
+    assert job == first
 
 
 def test_a_read_is_planned_one_period_after_it_ran() -> None:
@@ -293,10 +297,12 @@ def test_a_tick_with_nothing_due_reads_the_oldest_status() -> None:
     clock = Clock()
     planner = PollPlanner(clock)
     planner.set_fleet(_fleet(1))
-    for _ in range(len(planner.jobs)):
+    for _ in range(3 * len(planner.jobs)):
         if (job := planner.pop_due()) is not None:
             planner.done(job)
         clock.now += 1
+        if planner.next_due_in():
+            break
     assert planner.next_due_in() > 0
     job = planner.pop_due()
     assert job is not None
@@ -350,3 +356,40 @@ def test_read_times_are_kept_across_a_restart() -> None:
     assert after.due_in(Job(JobKind.CONNECTOR_STATUS, "CH-01", 2)) == 0  # never read
     assert not after.all_ran_since(1060.0)
     assert after.export_runs()[recent.key] == 1050.0
+
+
+def test_a_refresh_fired_early_keeps_the_rhythm() -> None:
+    """Home Assistant fires a refresh up to a second early: the next tick stays on the rhythm."""
+    assert next_tick(100.0, 99.3, 3.2) == pytest.approx(103.2)  # early: not 102.5
+    assert next_tick(100.0, 100.0, 3.2) == pytest.approx(103.2)
+    assert next_tick(100.0, 120.0, 3.2) == pytest.approx(123.2)  # fell behind: from now
+    assert next_tick(100.0, 90.0, 3.2) == pytest.approx(93.2)  # an extra refresh: from now
+
+
+def test_status_reads_catch_up_on_the_ticks_hints_took() -> None:
+    """Hinted reads take ticks from the other jobs, not from the status rhythm."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(10))
+    planner.remove_kind(JobKind.TRANSACTIONS)
+    planner.remove_kind(JobKind.STATISTICS)
+    planner.set_status_period(40.0)
+    for _ in range(200):  # every job has run; the other jobs are due again
+        job = planner.pop_due()
+        assert job is not None
+        planner.done(job)
+        clock.now += 1
+    for charger in range(1, 11):
+        planner.reschedule(Job(JobKind.CONNECTIVITY, f"CH-{charger:02}"), 0.0)
+    hinted = [Job(JobKind.ENERGY, "CH-01", n) for n in (1, 2)]
+    for job in hinted:
+        planner.mark_due(job, 0.0)
+    ticks = []
+    for _ in range(4):
+        job = planner.pop_due()
+        assert job is not None
+        ticks.append(job)
+        planner.done(job)
+    assert ticks[:2] == hinted
+    # The two status ticks the hints took come next, before the due connectivity reads.
+    assert all(job.kind in STATUS_KINDS for job in ticks[2:])

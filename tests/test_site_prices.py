@@ -293,7 +293,7 @@ async def test_an_unreadable_price_list(
     with patch.object(coordinator.client, "get_energy_prices", side_effect=error):
         for _ in range(2):
             coordinator.planner.mark_due(PRICE_JOB, 0)
-            await poll_until_idle(hass, freezer, coordinator)
+            await poll_until_idle(hass, freezer, coordinator, simulator=simulator)
     assert caplog.text.count("cannot be read: Energy prices without a blocks list") == 1
     assert 0.9 * NO_PRICE_RETRY.total_seconds() < coordinator.planner.due_in(PRICE_JOB)
     assert coordinator.last_update_success
@@ -302,11 +302,11 @@ async def test_an_unreadable_price_list(
 
     # Readable again, then a list whose blocks have no start that can be read.
     coordinator.planner.mark_due(PRICE_JOB, 0)
-    await poll_until_idle(hass, freezer, coordinator)
+    await poll_until_idle(hass, freezer, coordinator, simulator=simulator)
     simulator.sim.state.sites[SITE] = [SimPriceBlock("tomorrow", 60, 0.2)]
     for _ in range(2):
         coordinator.planner.mark_due(PRICE_JOB, 0)
-        await poll_until_idle(hass, freezer, coordinator)
+        await poll_until_idle(hass, freezer, coordinator, simulator=simulator)
     assert caplog.text.count("has a start and duration that can be read") == 1
     assert coordinator.planner.due_in(PRICE_JOB) == pytest.approx(
         (START + timedelta(hours=1) - dt_util.utcnow()).total_seconds()

@@ -83,8 +83,14 @@ class HostScheduler:
             planner.set_status_period(period)
 
     def tick_interval(self, key: str) -> float:
-        """Seconds between two requests of one entry, by its share of the cost."""
+        """Seconds between two requests of one entry, by its share of the cost.
+
+        Never faster than the window lets polls go on evenly: after a burst
+        (the first sweep) or a gap (a restart) the pace slows a little, instead
+        of stopping when the window is full and again one window later.
+        """
         planner = self._planners[key]
         total = sum(p.sweep_cost for p in self._planners.values())
         share = planner.sweep_cost / total if total else 1.0
-        return 1.0 / (self.poll_rate * share) if share else planner.status_period
+        rate = min(self.poll_rate, self.limiter.steady_rate(spare=POLL_MARGIN))
+        return 1.0 / (rate * share) if share else planner.status_period

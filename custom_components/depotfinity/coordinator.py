@@ -50,7 +50,7 @@ from .health import ServiceHealth
 from .jobs import JOB_API, Job, JobKind
 from .polls import Poller
 from .prices import configured_sites
-from .scheduler import FOLLOW_UP_DELAYS, PollPlanner
+from .scheduler import FOLLOW_UP_DELAYS, PollPlanner, next_tick
 
 # Shortest gap between two ticks (the limiter keeps the budget in any case).
 MIN_TICK = 1.0
@@ -240,9 +240,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         now = self.planner.clock()
         if self._warming_up():
             spacing = MIN_TICK
-        target = self._next_tick + spacing
-        if target < now or target > now + spacing:
-            target = now + spacing  # first tick, or fell behind by more than a tick
+        target = next_tick(self._next_tick, now, spacing)
         if at_least is not None:
             target = max(target, now + at_least)
         self._next_tick = target

@@ -49,12 +49,28 @@ FOLLOW_UP_DELAYS = (3.0, 10.0)
 METER_SAMPLE_LAG = 60.0
 # A failed one-shot read is tried again after this long.
 ONE_SHOT_RETRY = 30.0
-# Ticks of credit other jobs may save up while none of them is due.
-MAX_OTHER_CREDIT = 2.0
+# Status ticks the status reads may catch up on after hinted reads took theirs.
+MAX_STATUS_CREDIT = 3.0
 TRANSACTIONS_JOB = Job(JobKind.TRANSACTIONS)
+# How early Home Assistant may fire a coordinator's refresh.
+TIMER_SLACK = 1.0
 
 
 type _Entry = tuple[float, int, Job]
+
+
+def next_tick(previous: float, now: float, spacing: float) -> float:
+    """When the tick after ``previous`` is due: fixed-rate ticks, ``spacing`` apart.
+
+    Home Assistant fires a refresh up to a second early (it keeps each
+    coordinator's timer on one fraction of a second): that is no reason to
+    move the rhythm, or ticks would come ever sooner. The first tick, one
+    fallen behind, or an extra refresh starts it again from now.
+    """
+    target = previous + spacing
+    if target < now or target > now + spacing + TIMER_SLACK:
+        return now + spacing
+    return target
 
 
 @dataclass
@@ -66,7 +82,7 @@ class PollPlanner(PlanCosts):
     # saw start), by due time: they go before everything else.
     _hinted: list[_Entry] = field(default_factory=list)
     _counter: itertools.count[int] = field(default_factory=itertools.count)
-    _other_credit: float = 0.0
+    _status_credit: float = 0.0
     # When each job last ran before a restart (or a reload), for jobs planned later.
     _ran_before: dict[Job, float] = field(default_factory=dict)
 
@@ -204,14 +220,16 @@ class PollPlanner(PlanCosts):
     def pop_due(self) -> Job | None:
         """Take the next job: a due hinted one first, then the transactions read, else by share.
 
-        Status jobs and the other jobs (meters, connectivity) each get the share
-        of ticks the plan gives them, so a backlog of meter reads (after start-up,
-        or many sessions at once) never stretches the status period, and the
-        other jobs still get their turn. Within each share the due job read
-        longest ago goes first (one that never ran before all): reading what was
-        never read beats reading again what is shown already. Call once per tick.
+        Status reads keep their share of all ticks (hinted and transactions
+        reads included) whatever else is due: when a hint takes a status tick,
+        the status reads catch up on the next ones and the other jobs (meters,
+        connectivity) wait instead, so each status is read once per T. A tick
+        the status reads do not need goes to the due other job read longest ago
+        (one that never ran before all): reading what was never read beats
+        reading again what is shown already. Call once per tick.
         """
         now = self.clock()
+        self._status_credit = min(self._status_credit + self.status_share, MAX_STATUS_CREDIT)
         if (hinted := self._peek_hinted()) is not None and self._jobs[hinted].due <= now:
             heapq.heappop(self._hinted)
             self._hinted_runs.append(now)
@@ -220,13 +238,17 @@ class PollPlanner(PlanCosts):
         if transactions is not None and transactions.due <= now:
             return TRANSACTIONS_JOB  # keeps its minute: next after hints
         status, other = self._oldest(now)
-        self._other_credit = min(self._other_credit + 1.0 - self.status_share, MAX_OTHER_CREDIT)
-        if other is not None and (status is None or self._other_credit >= 1.0):
-            self._other_credit = max(self._other_credit - 1.0, 0.0)
+        # ... but an other job waits one status period at most.
+        if other is not None and (
+            self._status_credit < 1.0 or self._jobs[other].due + self._status_period <= now
+        ):
             return other
-        # Nothing due: the budget paid for this tick, so the status read longest
-        # ago is read again a little early.
-        return status or self._oldest(math.inf)[0]
+        # Round robin: the status read longest ago, a little early when none is due
+        # (the budget paid for this tick).
+        if (status := status or self._oldest(math.inf)[0]) is None:
+            return other
+        self._status_credit = max(self._status_credit - 1.0, 0.0)
+        return status
 
     def has_unread_due(self) -> bool:
         """Whether a due job never ran (the first sweep is not over)."""

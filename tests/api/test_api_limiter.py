@@ -320,3 +320,24 @@ def test_an_old_or_broken_window_is_not_carried_over() -> None:
     assert limiter.blocked_for() == 0
     limiter.import_log({"ages": "nope"}, elapsed=0.0)
     assert limiter.used() == 1
+
+
+async def test_the_steady_rate_spreads_what_is_left_until_a_burst_leaves_the_window() -> None:
+    """After a burst, an even pace that never meets a full window (no stop, no echo of it)."""
+    time = ManualTime()
+    limiter = _limiter(time, max_requests=100, window=300.0, command_reserve=5, safety_margin=0.0)
+    assert limiter.steady_rate(spare=2) == float("inf")  # nothing in the window limits it
+    for _ in range(31):  # the first sweep's burst
+        limiter.release(await limiter.acquire())
+    # 62 more polls may go before the burst leaves the window, 300 s from now.
+    assert limiter.steady_rate(spare=2) == pytest.approx(63 / 300)
+    # Sending at that rate, the window never holds more than the 93 polls.
+    sent = 31
+    for _ in range(600):
+        await time.advance(1 / limiter.steady_rate(spare=2))
+        assert limiter.available(Priority.POLL) > 2
+        limiter.release(await limiter.acquire())
+        sent += 1
+        if time.now > 600:
+            break
+    assert sent > 31 + 62  # and it went on past the window's end

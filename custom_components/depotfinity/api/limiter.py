@@ -14,6 +14,7 @@ Public API: :meth:`~RequestLimiter.acquire` / :meth:`~RequestLimiter.release` ar
 :meth:`~RequestLimiter.record_success` and :meth:`~RequestLimiter.raise_if_blocked` for the
 server's back-off; :meth:`~RequestLimiter.used`, :meth:`~RequestLimiter.in_flight`,
 :meth:`~RequestLimiter.available`, :meth:`~RequestLimiter.next_slot_in`,
+:meth:`~RequestLimiter.steady_rate`,
 :meth:`~RequestLimiter.blocked_for` and :meth:`~RequestLimiter.window_clears_in` to look.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import asyncio
 from enum import StrEnum
 import logging
+import math
 import time
 from typing import TYPE_CHECKING, Any
 import warnings
@@ -170,6 +172,25 @@ class RequestLimiter:
         now = self._clock()
         self._purge(now)
         return max(self._blocked_until - now, self._slot_wait(priority, now), 0.0)
+
+    def steady_rate(self, priority: Priority = Priority.POLL, spare: int = 0) -> float:
+        """The highest even rate (requests per second) that never finds the window full.
+
+        Sending faster only meets a full window later and then waits until slots
+        leave it: a pause that the sliding window repeats one window later, and
+        again. ``spare`` slots of the priority's capacity are left unused.
+        Infinite when nothing limits the rate.
+        """
+        now = self._clock()
+        self._purge(now)
+        free = max(self._capacity(priority) - spare - len(self._slots), 0)
+        leaving = sorted(
+            self._counted_from(slot, now) + self.window + self.safety_margin - now
+            for slot in self._slots
+        )
+        # By the time the k-th slot leaves, at most free + k requests can have gone.
+        rates = [(free + k) / wait for k, wait in enumerate(leaving, start=1) if wait > 0]
+        return min(rates, default=math.inf)
 
     def _slot_wait(self, priority: Priority, now: float) -> float:
         capacity = self._capacity(priority)
