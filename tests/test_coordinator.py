@@ -5,7 +5,7 @@ from __future__ import annotations
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 import pytest
@@ -19,7 +19,7 @@ from custom_components.depotfinity.jobs import Job, JobKind
 from custom_components.depotfinity.repairs import package_issue_id
 from depotfinity_simulator import PACKAGES, ApiGroup as SimApiGroup, SimulatorServer
 
-from .conftest import START
+from .conftest import CLIENT_ID, START
 from .helpers import expected_wait, poll_until_idle, setup_and_poll, tick
 
 pytestmark = pytest.mark.usefixtures("start_time")
@@ -151,11 +151,17 @@ async def test_package_issue_for_forbidden_api(
     simulator: SimulatorServer,
     mock_config_entry: MockConfigEntry,
     issue_registry: ir.IssueRegistry,
+    entity_registry: er.EntityRegistry,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A forbidden API is switched off with one repair issue, and back on once allowed."""
     monkeypatch.setitem(PACKAGES, "no_time_series", PACKAGES["basic"] - {SimApiGroup.TIME_SERIES})
     simulator.sim.package = "no_time_series"
+    # An energy register shown: its read finds the Time Series API forbidden.
+    mock_config_entry.add_to_hass(hass)
+    entity_registry.async_get_or_create(
+        "sensor", DOMAIN, f"{CLIENT_ID}_CH-01_1_energy", config_entry=mock_config_entry
+    )
     coordinator = await setup_and_poll(hass, freezer, mock_config_entry)
     assert coordinator.last_update_success
     assert coordinator.health.disabled_apis == {ApiGroup.TIME_SERIES}

@@ -18,6 +18,7 @@ from homeassistant.components.recorder.statistics import (
 )
 from homeassistant.components.sensor import ATTR_STATE_CLASS
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 import pytest
@@ -190,8 +191,11 @@ async def test_hourly_energy_statistics_per_connector(
     assert meta["name"] == "CH-01 Connector 1 Energy"
     assert meta["source"] == "depotfinity"
     assert meta["statistics_unit_of_measurement"] == "Wh"
-    state = hass.states.get("sensor.ch_01_connector_1_energy")
-    assert ATTR_STATE_CLASS not in state.attributes
+    # The register's sensor is off by default, and has no state class either way.
+    register = er.async_get(hass).async_get("sensor.ch_01_connector_1_energy")
+    assert register is not None
+    assert register.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert ATTR_STATE_CLASS not in (register.capabilities or {})
 
     for key in CONNECTORS:
         hours = await _hours(hass, statistic_id(CLIENT_ID, *key))

@@ -51,6 +51,7 @@ def _disabled(coordinator: DepotFinityCoordinator, api: ApiGroup) -> Callable[[]
     return lambda: api in coordinator.health.disabled_apis
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # the energy register
 async def test_unreadable_answer_affects_only_its_connector(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -95,6 +96,7 @@ async def test_connection_error_keeps_the_last_values(
     assert hass.states.get(STATUS_1).state == before
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # the energy register
 async def test_lapsed_subscription_turns_entities_unavailable(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -151,6 +153,7 @@ async def test_access_refused_by_one_api_is_no_reauthentication(
     assert hass.states.get(STATUS_1).state != STATE_UNAVAILABLE
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # the energy register
 async def test_energy_never_goes_backwards_across_reload(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -171,6 +174,7 @@ async def test_energy_never_goes_backwards_across_reload(
     assert float(hass.states.get(ENERGY).state) >= before
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # the energy register
 async def test_energy_is_restored_after_a_restart(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

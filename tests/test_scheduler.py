@@ -107,7 +107,7 @@ def test_hints_jump_the_queue() -> None:
 
 
 def test_meters_only_while_a_session_runs() -> None:
-    """Power is polled while active; energy is read once more when the session ends."""
+    """Power is polled while active; a register shown is read too, and once more at the end."""
     clock = Clock()
     planner = PollPlanner(clock)
     planner.set_fleet([("CH-01", 1)])
@@ -116,6 +116,15 @@ def test_meters_only_while_a_session_runs() -> None:
     idle_cost = planner.sweep_cost
     planner.set_active("CH-01", 1, active=True)
     assert power in planner.jobs
+    assert energy not in planner.jobs  # no entity shows the register
+    assert planner.sweep_cost == pytest.approx(idle_cost + 0.5)
+    planner.set_active("CH-01", 1, active=False)
+    assert power not in planner.jobs
+
+    planner.set_wanted(energy, wanted=True)
+    assert planner.period_factor(energy) == 0.0  # idle: read once
+    idle_cost = planner.sweep_cost
+    planner.set_active("CH-01", 1, active=True)
     assert planner.sweep_cost == pytest.approx(idle_cost + 1.0)
     planner.set_active("CH-01", 1, active=False)
     assert power not in planner.jobs
@@ -130,6 +139,7 @@ def test_last_energy_of_a_session_is_read_late_enough_and_until_it_succeeds() ->
     planner = PollPlanner(clock)
     planner.set_fleet([("CH-01", 1)])
     energy = Job(JobKind.ENERGY, "CH-01", 1)
+    planner.set_wanted(energy, wanted=True)
     planner.set_active("CH-01", 1, active=True)
     planner.done(energy)
     planner.set_active("CH-01", 1, active=False)
@@ -337,6 +347,7 @@ def test_read_times_are_kept_across_a_restart() -> None:
     before.set_status_period(60.0)
     recent, old = Job(JobKind.CONNECTOR_STATUS, "CH-01", 1), Job(JobKind.CHARGER_STATUS, "CH-01")
     energy = Job(JobKind.ENERGY, "CH-01", 1)
+    before.set_wanted(energy, wanted=True)
     clock.now = 1000.0
     before.done(old)
     before.done(energy)
@@ -350,6 +361,7 @@ def test_read_times_are_kept_across_a_restart() -> None:
     after.set_fleet(_fleet(1))
     after.set_status_period(60.0)
     after.restore_runs(saved)
+    after.set_wanted(energy, wanted=True)  # its entity is added after the entry's setup
     assert after.due_in(recent) == pytest.approx(40.0)
     assert after.due_in(old) == 0
     assert after.due_in(energy) == math.inf  # its value was kept: no read needed
@@ -374,6 +386,9 @@ def test_status_reads_catch_up_on_the_ticks_hints_took() -> None:
     planner.remove_kind(JobKind.TRANSACTIONS)
     planner.remove_kind(JobKind.STATISTICS)
     planner.set_status_period(40.0)
+    hinted = [Job(JobKind.ENERGY, "CH-01", n) for n in (1, 2)]
+    for job in hinted:
+        planner.set_wanted(job, wanted=True)
     for _ in range(200):  # every job has run; the other jobs are due again
         job = planner.pop_due()
         assert job is not None
@@ -381,7 +396,6 @@ def test_status_reads_catch_up_on_the_ticks_hints_took() -> None:
         clock.now += 1
     for charger in range(1, 11):
         planner.reschedule(Job(JobKind.CONNECTIVITY, f"CH-{charger:02}"), 0.0)
-    hinted = [Job(JobKind.ENERGY, "CH-01", n) for n in (1, 2)]
     for job in hinted:
         planner.mark_due(job, 0.0)
     ticks = []

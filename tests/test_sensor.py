@@ -37,6 +37,7 @@ async def test_unknown_values_from_the_service(
     assert hass.states.get("sensor.ch_02_vendor_error_code").state == "X9"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # the energy register
 async def test_energy_follows_a_session_and_never_goes_back(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

@@ -48,8 +48,9 @@ class _Staleness:
 
     The table's figures count from the end of the warm-up: the first sweep is
     done, its burst has left the 5-minute window, and one status period at the
-    steady pace has passed (every status read once more). The figures from the
-    end of the first full sweep on are printed as well.
+    steady pace has passed: every connector's status was read once more since
+    the burst left (seen, not estimated from T). The figures from the end of
+    the first full sweep on are printed as well.
     """
 
     fetched: dict[tuple[str, int], datetime] = field(default_factory=dict)
@@ -60,6 +61,8 @@ class _Staleness:
     calm: list[float] = field(default_factory=list)
     costs: list[float] = field(default_factory=list)
     warm: bool = False
+    # When the first sweep was done and its burst had left the window.
+    steady_from: int | None = None
     settled_at: float | None = None
 
     def note(self, coordinator: DepotFinityCoordinator, second: int) -> None:
@@ -70,8 +73,12 @@ class _Staleness:
                     self.fetched[(charger.charger_id, number)] = connector.status_fetched_at
         count = sum(len(c.connectors) for c in coordinator.data.chargers.values())
         self.warm = self.warm or len(self.fetched) == count
-        if self.settled_at is None and coordinator.first_sweep_done:
-            self.settled_at = max(second, WARM_UP) + coordinator.planner.status_period
+        if self.steady_from is None and coordinator.first_sweep_done:
+            self.steady_from = max(second, WARM_UP)
+        if self.settled_at is None and self.steady_from is not None:
+            since = START + timedelta(seconds=self.steady_from)
+            if len(self.fetched) == count and min(self.fetched.values()) >= since:
+                self.settled_at = second
 
     def sample(self, second: int, now: datetime, sweep_cost: float) -> None:
         """Every SAMPLE_EVERY seconds: each connector's status age, and K."""
@@ -159,18 +166,18 @@ async def run_integration(
                     staleness.note(coordinator, second)
                     staleness.sample(second, now, coordinator.planner.sweep_cost)
             await _finish(hass, entry)
-    _print_cpu(n, meter)
+    times, too_many = api_log(server)
+    _print_cpu(n, meter, len(times))
     if cpu_only:
         minutes = CPU_ONLY_SECONDS // 60
         return Row(
             fleet=f"{n} x 2",
             poller=f"DepotFinity integration (CPU only, first {minutes} min)",
-            cpu_ms=meter.mean_ms(meter.update),
+            cpu_ms=meter.per_request_ms(len(times)),
         )
     _report_slowest("first picture", first)
     if again is not None:
         _report_slowest("after restart", again)
-    times, too_many = api_log(server)
     latencies = fault_latencies(plan, seen)
     session_p95, sessions_seen = sessions.p95()
     print(  # noqa: T201
@@ -194,7 +201,7 @@ async def run_integration(
         after_restart=None if again is None else again.done_after,
         session_p95=session_p95,
         sessions_seen=sessions_seen,
-        cpu_ms=meter.mean_ms(meter.update),
+        cpu_ms=meter.per_request_ms(len(times)),
         in_home_assistant=True,
     )
 
@@ -206,9 +213,10 @@ async def _finish(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
-def _print_cpu(n: int, meter: CpuMeter) -> None:
+def _print_cpu(n: int, meter: CpuMeter, requests: int) -> None:
     print(  # noqa: T201
-        f"  {n} x 2 CPU per refresh: update {meter.mean_ms(meter.update):.2f} ms "
+        f"  {n} x 2 CPU per request {meter.per_request_ms(requests):.2f} ms ({requests} requests); "
+        f"per refresh: update {meter.mean_ms(meter.update):.2f} ms "
         f"(p95 {1000 * percentile(meter.update, 0.95):.2f}), whole tick with entity updates "
         f"{meter.mean_ms(meter.tick):.2f} ms (p95 {1000 * percentile(meter.tick, 0.95):.2f}), "
         f"{len(meter.update)} refreshes"

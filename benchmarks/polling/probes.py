@@ -228,3 +228,11 @@ class CpuMeter:
     def mean_ms(values: list[float]) -> float | None:
         """Mean of ``values`` in milliseconds."""
         return 1000 * sum(values) / len(values) if values else None
+
+    def per_request_ms(self, requests: int) -> float | None:
+        """The refreshes' CPU time per API request they sent, in milliseconds.
+
+        Per request, not per refresh: a refresh that finds the window full sends
+        nothing and costs next to nothing, and one of the first sweep sends several.
+        """
+        return 1000 * sum(self.update) / requests if requests else None

@@ -343,11 +343,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
     def _switch_on(self, api: ApiGroup) -> None:
         if not self.health.api_back(api):
             return
-        self.sync_configuration()
-        for charger_id, connector_id in self.poller.wanted_reservations:
-            self.planner.set_wanted(
-                Job(JobKind.RESERVATIONS, charger_id, connector_id), wanted=True
-            )
+        self.sync_configuration()  # (the readings entities show come back with it)
 
     # Requests from entities and commands -------------------------------------------
 
@@ -370,11 +366,9 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self._cancel_follow_up = None
         await self.async_refresh()
 
-    def want_charger_meter(self, charger_id: str, detail: str, *, wanted: bool) -> None:
-        """Poll an optional charger reading while an entity shows it."""
-        if ApiGroup.TIME_SERIES in self.health.disabled_apis:
-            return
-        self.planner.set_wanted(Job(JobKind.CHARGER_METER, charger_id, 0, detail), wanted)
+    def want_reading(self, job: Job, *, wanted: bool) -> None:
+        """Poll an optional reading (a charger meter, a register) while an entity shows it."""
+        self.planner.set_wanted(job, wanted)
 
     def want_reservations(self, charger_id: str, connector_id: int, *, wanted: bool) -> None:
         """Poll a connector's reservations at a low cadence while an entity shows them."""

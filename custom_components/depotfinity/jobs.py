@@ -7,7 +7,8 @@ period is a multiple of the status period T (see ``scheduler.py``); a period of
 Cadence, cheapest first to most frequent:
 - connector status and charger availability: every T;
 - charger connectivity: every 3 T;
-- power and energy of connectors in a session: every 2 T;
+- power of connectors in a session, and their energy register where an enabled
+  entity shows it: every 2 T (an idle connector's register: once);
 - a fleet-wide transactions query (session starts/ends, last sessions): every
   60 s, whatever T (it goes first when due).
 """
@@ -53,7 +54,7 @@ JOB_API: dict[JobKind, ApiGroup] = {
 STATUS_KINDS = frozenset({JobKind.CONNECTOR_STATUS, JobKind.CHARGER_STATUS})
 # Jobs added on demand (a session, an enabled entity, a site), kept while their charger is.
 OPTIONAL_KINDS = frozenset(
-    {JobKind.POWER, JobKind.CHARGER_METER, JobKind.RESERVATIONS, JobKind.PRICES}
+    {JobKind.POWER, JobKind.ENERGY, JobKind.CHARGER_METER, JobKind.RESERVATIONS, JobKind.PRICES}
 )
 
 # Jobs the plan paces (the burst of a first sweep sends those that never ran).

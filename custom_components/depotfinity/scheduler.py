@@ -85,6 +85,9 @@ class PollPlanner(PlanCosts):
     _status_credit: float = 0.0
     # When each job last ran before a restart (or a reload), for jobs planned later.
     _ran_before: dict[Job, float] = field(default_factory=dict)
+    # Optional readings an entity shows, and kinds whose API is switched off now.
+    _wanted: set[Job] = field(default_factory=set)
+    _off: set[JobKind] = field(default_factory=set)
 
     # Fleet shape -----------------------------------------------------------
 
@@ -93,7 +96,6 @@ class PollPlanner(PlanCosts):
         wanted: dict[Job, float] = {Job(JobKind.TRANSACTIONS): 0.0}
         for charger_id, connector_id in connectors:
             wanted[Job(JobKind.CONNECTOR_STATUS, charger_id, connector_id)] = 1.0
-            wanted[Job(JobKind.ENERGY, charger_id, connector_id)] = 0.0  # one-shot
             wanted[Job(JobKind.STATISTICS, charger_id, connector_id)] = 0.0  # plans its next
             wanted[Job(JobKind.CHARGER_STATUS, charger_id)] = 1.0
             wanted[Job(JobKind.CONNECTIVITY, charger_id)] = 3.0
@@ -110,6 +112,12 @@ class PollPlanner(PlanCosts):
         for job, factor in wanted.items():
             if job not in self._jobs:
                 self._plan(job, factor, now)
+        # Every API is on again until told otherwise (remove_kind): the readings
+        # entities show come back with it.
+        self._off.clear()
+        for job in self._wanted:
+            if job.charger_id in chargers:
+                self.set_wanted(job, wanted=True)
 
     def _plan(self, job: Job, factor: float, now: float) -> None:
         """Plan a new job: at once, or on its rhythm if it ran before a restart."""
@@ -149,34 +157,47 @@ class PollPlanner(PlanCosts):
         return runs
 
     def set_active(self, charger_id: str, connector_id: int, active: bool) -> None:
-        """Poll power and energy of a connector while it has a session."""
+        """Poll power (and the energy register, where shown) of a connector in a session."""
         power = Job(JobKind.POWER, charger_id, connector_id)
-        energy = Job(JobKind.ENERGY, charger_id, connector_id)
-        if energy not in self._jobs:
+        energy = self._jobs.get(Job(JobKind.ENERGY, charger_id, connector_id))
+        known = Job(JobKind.CONNECTOR_STATUS, charger_id, connector_id) in self._jobs
+        if not known or JobKind.POWER in self._off:
             return
         now = self.clock()
         if active and power not in self._active:
-            self._active.update((power, energy))
+            self._active.add(power)
             self._jobs[power] = Schedule(due=now, period_factor=PERIOD_FACTOR[JobKind.POWER])
             # The first power reading of a session is what a user waits for.
             self._push_hint(power, now)
-            self._jobs[energy].period_factor = PERIOD_FACTOR[JobKind.ENERGY]
-            self.mark_due(energy, 0.0)
+            if energy is not None:
+                energy.period_factor = PERIOD_FACTOR[JobKind.ENERGY]
+                self.mark_due(Job(JobKind.ENERGY, charger_id, connector_id), 0.0)
         elif not active and power in self._active:
-            self._active.difference_update((power, energy))
+            self._active.discard(power)
             self._jobs.pop(power, None)
-            # Read the register once more so the session's last energy is kept,
-            # once the meter's final sample can exist (samples lag the status).
-            self._jobs[energy].period_factor = 0.0
-            self.reschedule(energy, METER_SAMPLE_LAG)
+            if energy is not None:
+                # Read the register once more so the session's last energy is kept,
+                # once the meter's final sample can exist (samples lag the status).
+                energy.period_factor = 0.0
+                self.reschedule(Job(JobKind.ENERGY, charger_id, connector_id), METER_SAMPLE_LAG)
 
     def set_wanted(self, job: Job, wanted: bool) -> None:
-        """Poll an optional reading (an enabled diagnostic entity) or stop it."""
-        if wanted and job not in self._jobs:
-            now = self.clock()
-            self._plan(job, PERIOD_FACTOR[job.kind], now)
-        elif not wanted:
+        """Poll an optional reading (an entity shows it) or stop it.
+
+        A connector's energy register is read once while the connector is idle
+        (it cannot change), and with the session's power while it charges.
+        """
+        if not wanted:
+            self._wanted.discard(job)
             self._jobs.pop(job, None)
+            return
+        self._wanted.add(job)
+        if job not in self._jobs and job.kind not in self._off:
+            factor = PERIOD_FACTOR[job.kind]
+            if job.kind is JobKind.ENERGY:
+                power = Job(JobKind.POWER, job.charger_id, job.connector_id)
+                factor = factor if power in self._active else 0.0
+            self._plan(job, factor, self.clock())
 
     def add_probe(self, job: Job, delay: float) -> None:
         """Retry a switched-off feature once after ``delay`` seconds."""
@@ -184,6 +205,7 @@ class PollPlanner(PlanCosts):
 
     def remove_kind(self, kind: JobKind) -> None:
         """Stop every job of a kind (its API package is not subscribed)."""
+        self._off.add(kind)
         for job in [job for job in self._jobs if job.kind is kind]:
             del self._jobs[job]
             self._active.discard(job)

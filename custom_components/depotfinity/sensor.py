@@ -25,6 +25,7 @@ from .entity import (
     device_platform,
     each_description,
 )
+from .jobs import Job, JobKind
 from .price_sensors import SITE_SENSORS, SitePriceSensor, async_setup_cost_sensors
 from .runtime import DepotFinityConfigEntry
 from .sensor_descriptions import (
@@ -98,12 +99,14 @@ class ChargerSensor(ChargerEntity, DescribedSensor):
         """Start polling the optional reading this sensor shows."""
         await super().async_added_to_hass()
         if (meter := self.entity_description.meter) is not None:
-            self.coordinator.want_charger_meter(self.charger_id, meter, wanted=True)
+            job = Job(JobKind.CHARGER_METER, self.charger_id, 0, meter)
+            self.coordinator.want_reading(job, wanted=True)
 
     async def async_will_remove_from_hass(self) -> None:
         """Stop polling the reading when the sensor goes (disabled or removed)."""
         if (meter := self.entity_description.meter) is not None:
-            self.coordinator.want_charger_meter(self.charger_id, meter, wanted=False)
+            job = Job(JobKind.CHARGER_METER, self.charger_id, 0, meter)
+            self.coordinator.want_reading(job, wanted=False)
         await super().async_will_remove_from_hass()
 
 
@@ -115,6 +118,8 @@ class ConnectorSensor(ConnectorEntity, DescribedSensor):
     async def async_added_to_hass(self) -> None:
         """Take back the value shown before a restart where the description asks for it."""
         await super().async_added_to_hass()
+        if (kind := self.entity_description.reading) is not None:
+            self.coordinator.want_reading(self._reading(kind), wanted=True)
         restore = self.entity_description.restore_fn
         connector = self.connector
         if restore is None or connector is None:
@@ -122,6 +127,15 @@ class ConnectorSensor(ConnectorEntity, DescribedSensor):
         value, at = self._restored, self._restored_at
         if isinstance(value, int | float) and at is not None:
             restore(connector, float(value), at)
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop polling the reading when the sensor goes (disabled or removed)."""
+        if (kind := self.entity_description.reading) is not None:
+            self.coordinator.want_reading(self._reading(kind), wanted=False)
+        await super().async_will_remove_from_hass()
+
+    def _reading(self, kind: JobKind) -> Job:
+        return Job(kind, self.charger_id, self.connector_id)
 
 
 class NextReservationSensor(ConnectorSensor):

@@ -29,6 +29,7 @@ from homeassistant.helpers.typing import StateType
 
 from .api import ApiGroup, ChargePointErrorCode, ChargerAvailability, ConnectorStatus
 from .data import SUMMARY_STATES, ChargerData, ConnectorData, DepotData
+from .jobs import JobKind
 
 type SensorValue = StateType | datetime
 
@@ -214,6 +215,8 @@ class ConnectorSensorDescription(SensorEntityDescription):
     value_fn: Callable[[ConnectorData], SensorValue]
     # Takes back the value shown before a restart (value, when it was shown).
     restore_fn: Callable[[ConnectorData, float, datetime], None] | None = None
+    # A reading polled only while an entity shows it.
+    reading: JobKind | None = None
     # The API the value comes from: while it is switched off the entity is unavailable.
     api: ApiGroup | None = ApiGroup.CHARGER_STATUS
 
@@ -248,6 +251,10 @@ CONNECTOR_SENSORS: tuple[ConnectorSensorDescription, ...] = (
         suggested_display_precision=2,
         value_fn=lambda c: c.energy_wh,
         api=ApiGroup.TIME_SERIES,
+        # The lifetime register: the Energy dashboard takes the hourly statistics,
+        # and each register shown costs a read at setup and after every session.
+        entity_registry_enabled_default=False,
+        reading=JobKind.ENERGY,
         # The register's guard must survive a restart: never a fake reset.
         restore_fn=lambda c, value, at: c.energy.restore(value, at),
     ),
