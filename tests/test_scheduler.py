@@ -94,12 +94,14 @@ def test_every_status_job_keeps_its_period_under_a_backlog() -> None:
 
 
 def test_hints_jump_the_queue() -> None:
-    """A follow-up after a command runs before anything else that is due."""
+    """A follow-up after a command runs before anything else due but the minute's transactions."""
     clock = Clock()
     planner = PollPlanner(clock)
     planner.set_fleet(_fleet(3))
     planner.follow_up("CH-03", 2)
     clock.now += 3
+    assert planner.pop_due() == Job(JobKind.TRANSACTIONS)  # due since the fleet was set
+    planner.done(Job(JobKind.TRANSACTIONS))
     assert planner.pop_due() == Job(JobKind.CONNECTOR_STATUS, "CH-03", 2)
     planner.follow_up("CH-02", None)
     clock.now += 3
@@ -325,6 +327,7 @@ def test_hinted_reads_make_room_for_themselves() -> None:
     host = HostScheduler()
     planner = PollPlanner(clock)
     planner.set_fleet(_fleet(5))
+    planner.remove_kind(JobKind.TRANSACTIONS)
     host.register("e", planner)
     calm = planner.status_period
     for _ in range(30):

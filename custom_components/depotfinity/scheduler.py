@@ -240,7 +240,7 @@ class PollPlanner(PlanCosts):
         return None if due is None else max(0.0, due - self.clock())
 
     def pop_due(self) -> Job | None:
-        """Take the next job: a due hinted one first, then the transactions read, else by share.
+        """Take the next job: the transactions read when due, then a hinted one, else by share.
 
         Status reads keep their share of all ticks (hinted and transactions
         reads included) whatever else is due: when a hint takes a status tick,
@@ -252,13 +252,16 @@ class PollPlanner(PlanCosts):
         """
         now = self.clock()
         self._status_credit = min(self._status_credit + self.status_share, MAX_STATUS_CREDIT)
+        transactions = self._jobs.get(TRANSACTIONS_JOB)
+        if transactions is not None and transactions.due <= now:
+            # It keeps its minute even when ticks are few (the window after a
+            # burst) or many hints wait (the sessions seen after a restart): one
+            # tick a minute, and it reveals every session that started or ended.
+            return TRANSACTIONS_JOB
         if (hinted := self._peek_hinted()) is not None and self._jobs[hinted].due <= now:
             heapq.heappop(self._hinted)
             self._hinted_runs.append(now)
             return hinted
-        transactions = self._jobs.get(TRANSACTIONS_JOB)
-        if transactions is not None and transactions.due <= now:
-            return TRANSACTIONS_JOB  # keeps its minute: next after hints
         status, other = self._oldest(now)
         # ... but an other job waits one status period at most.
         if other is not None and (
