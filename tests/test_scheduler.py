@@ -10,12 +10,11 @@ import pytest
 
 from custom_components.depotfinity.budget import HostScheduler
 from custom_components.depotfinity.jobs import STATUS_KINDS, Job, JobKind
-from custom_components.depotfinity.pace import HINT_RATE_WINDOW
+from custom_components.depotfinity.pace import HINT_RATE_WINDOW, next_tick
 from custom_components.depotfinity.scheduler import (
     METER_SAMPLE_LAG,
     ONE_SHOT_RETRY,
     PollPlanner,
-    next_tick,
 )
 
 
@@ -410,3 +409,25 @@ def test_status_reads_catch_up_on_the_ticks_hints_took() -> None:
     assert ticks[:2] == hinted
     # The two status ticks the hints took come next, before the due connectivity reads.
     assert all(job.kind in STATUS_KINDS for job in ticks[2:])
+
+
+def test_a_status_read_early_is_planned_one_period_on() -> None:
+    """A spare tick reads the oldest status early; its next read is one period later, not sooner."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(1))
+    planner.remove_kind(JobKind.TRANSACTIONS)
+    planner.remove_kind(JobKind.STATISTICS)
+    planner.set_status_period(60.0)
+    for job in list(planner.jobs):
+        planner.done(job)
+    clock.now += 50  # nothing is due for another 10 s
+    early = planner.pop_due()
+    assert early is not None
+    assert early.kind in STATUS_KINDS
+    planner.done(early)
+    assert planner.due_in(early) == pytest.approx(60.0)
+    # A follow-up asked for while it ran still comes first.
+    planner.follow_up("CH-01", 1)
+    planner.done(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1))
+    assert planner.due_in(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1)) == pytest.approx(3.0)

@@ -48,9 +48,10 @@ from .data import ChargerData, ConnectorData, DepotData, GroupData
 from .errors import error_translation
 from .health import ServiceHealth
 from .jobs import JOB_API, Job, JobKind
+from .pace import next_tick
 from .polls import Poller
 from .prices import configured_sites
-from .scheduler import FOLLOW_UP_DELAYS, PollPlanner, next_tick
+from .scheduler import FOLLOW_UP_DELAYS, PollPlanner
 
 # Shortest gap between two ticks (the limiter keeps the budget in any case).
 MIN_TICK = 1.0

@@ -22,6 +22,8 @@ MIN_STATUS_PERIOD = 10.0
 # The plan makes room for the hinted reads of this long a past (a long span:
 # a few sessions at once must not shorten every status read after them).
 HINT_RATE_WINDOW = 1800.0
+# How early Home Assistant may fire a coordinator's refresh.
+TIMER_SLACK = 1.0
 
 
 @dataclass(slots=True)
@@ -31,6 +33,8 @@ class Schedule:
     due: float
     period_factor: float
     ran_at: float = -math.inf
+    # When a hint (a follow-up, a session seen) last asked for the job.
+    hinted_at: float = -math.inf
 
 
 @dataclass
@@ -97,3 +101,17 @@ class PlanCosts:
             return 1.0
         status = sum(1 for job in self._jobs if job.kind in STATUS_KINDS)
         return min(status / total, 1.0)
+
+
+def next_tick(previous: float, now: float, spacing: float) -> float:
+    """When the tick after ``previous`` is due: fixed-rate ticks, ``spacing`` apart.
+
+    Home Assistant fires a refresh up to a second early (it keeps each
+    coordinator's timer on one fraction of a second): that is no reason to
+    move the rhythm, or ticks would come ever sooner. The first tick, one
+    fallen behind, or an extra refresh starts it again from now.
+    """
+    target = previous + spacing
+    if target < now or target > now + spacing + TIMER_SLACK:
+        return now + spacing
+    return target

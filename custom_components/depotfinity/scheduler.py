@@ -52,25 +52,9 @@ ONE_SHOT_RETRY = 30.0
 # Status ticks the status reads may catch up on after hinted reads took theirs.
 MAX_STATUS_CREDIT = 3.0
 TRANSACTIONS_JOB = Job(JobKind.TRANSACTIONS)
-# How early Home Assistant may fire a coordinator's refresh.
-TIMER_SLACK = 1.0
 
 
 type _Entry = tuple[float, int, Job]
-
-
-def next_tick(previous: float, now: float, spacing: float) -> float:
-    """When the tick after ``previous`` is due: fixed-rate ticks, ``spacing`` apart.
-
-    Home Assistant fires a refresh up to a second early (it keeps each
-    coordinator's timer on one fraction of a second): that is no reason to
-    move the rhythm, or ticks would come ever sooner. The first tick, one
-    fallen behind, or an extra refresh starts it again from now.
-    """
-    target = previous + spacing
-    if target < now or target > now + spacing + TIMER_SLACK:
-        return now + spacing
-    return target
 
 
 @dataclass
@@ -217,6 +201,7 @@ class PollPlanner(PlanCosts):
         if (schedule := self._jobs.get(job)) is None:
             return
         now = self.clock()
+        schedule.hinted_at = now
         if schedule.due > now:
             schedule.due = min(schedule.due, now + delay)  # only ever sooner
         elif delay > 0:
@@ -310,7 +295,7 @@ class PollPlanner(PlanCosts):
         schedule = self._jobs.get(job)
         if schedule is None:
             return
-        schedule.ran_at = self.clock()
+        previous, schedule.ran_at = schedule.ran_at, self.clock()
         if job.kind is JobKind.TRANSACTIONS:
             period = TRANSACTIONS_PERIOD
         elif schedule.period_factor <= 0 and not ok:
@@ -331,8 +316,10 @@ class PollPlanner(PlanCosts):
         else:
             period = schedule.period_factor * self._status_period
         now = self.clock()
-        if schedule.due > now:
-            # A hint given while the job ran (mark_due) stays, if it is sooner.
+        if schedule.due > now and schedule.hinted_at > previous:
+            # A hint given since the last read (while it ran, or a follow-up still
+            # to come) stays, if it is sooner. A read taken early (a spare tick)
+            # is no hint: it plans the next one period on, not its old due time.
             schedule.due = min(schedule.due, now + period)
         elif job.kind is JobKind.TRANSACTIONS:
             # The fleet-wide read keeps its minute, never scheduled into the past.
