@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant, State
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNKNOWN, Platform
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -92,4 +92,38 @@ async def test_fault_state_is_kept_for_the_next_start(
 ) -> None:
     """What a restart starts from is saved with the event entity's state."""
     entity = hass.data["entity_components"]["event"].get_entity(EVENT)
-    assert entity.extra_restore_state_data.as_dict()["faulted"] is False
+    assert entity.extra_restore_state_data.as_dict()["faulted"] == []
+
+
+async def test_each_part_has_its_own_events(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    polled_coordinator: DepotFinityCoordinator,
+) -> None:
+    """A second connector faulting while the first still is fires again; clears come per part."""
+    events: list[tuple[str, int | None]] = []
+
+    def note(event: Event[EventStateChangedData]) -> None:
+        state = event.data["new_state"]
+        if state is not None and state.entity_id == EVENT and "event_type" in state.attributes:
+            events.append((state.attributes["event_type"], state.attributes["connector_id"]))
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
+    first, second = FAULTED, Job(JobKind.CONNECTOR_STATUS, "CH-01", 1)
+    simulator.sim.inject_fault("CH-01", 2, error_code="GroundFailure")
+    await poll_jobs(hass, freezer, polled_coordinator, first)
+    simulator.sim.inject_fault("CH-01", 1, error_code="OverCurrentFailure")
+    await poll_jobs(hass, freezer, polled_coordinator, second)
+    assert hass.states.get(EVENT).attributes["error_code"] == "OverCurrentFailure"
+    simulator.sim.clear_fault("CH-01", 2)
+    await poll_jobs(hass, freezer, polled_coordinator, first)
+    assert hass.states.get(EVENT).attributes["error_code"] == "GroundFailure"
+    simulator.sim.clear_fault("CH-01", 1)
+    await poll_jobs(hass, freezer, polled_coordinator, second)
+    assert events == [
+        ("fault_raised", 2),
+        ("fault_raised", 1),
+        ("fault_cleared", 2),
+        ("fault_cleared", 1),
+    ]

@@ -20,6 +20,8 @@ MIN_FAULT_DURATION = 240.0
 FAULT_OVER_BOUND = 1.2
 
 type FaultPlan = list[tuple[int, str, int | None]]
+# The last fault starts this many planned durations before the hour ends.
+LATEST_MARGIN = 1.5
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -59,16 +61,24 @@ def fault_duration(chargers: int) -> float:
 def fault_plan(chargers: list[str], seed: int, duration: float) -> FaultPlan:
     """Reproducible faults (second, charger, connector or None), each over within the hour."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible fault plan, not security
-    latest = HOUR - math.ceil(duration)
+    # (A fault lasts the bound when it begins, 1.2 x 3·K: room for a K grown since setup.)
+    latest = HOUR - math.ceil(LATEST_MARGIN * duration)
     times = sorted(rng.sample(range(WARM_UP, latest), FAULTS_PER_HOUR))
     return [(t, rng.choice(chargers), rng.choice([None, 1, 2])) for t in times]
 
 
-def inject_faults(server: SimulatorServer, plan: FaultPlan, second: int, duration: float) -> None:
-    """Start the faults planned for ``second``."""
+def inject_faults(
+    server: SimulatorServer,
+    plan: FaultPlan,
+    second: int,
+    duration: float,
+    lasting: dict[int, float],
+) -> None:
+    """Start the faults planned for ``second``; note how long each lasts (by start second)."""
     for at, charger, connector in plan:
         if at == second:
             server.sim.inject_fault(charger, connector, duration=duration)
+            lasting[at] = duration
 
 
 def window_max(times: list[float], window: float = 300.0) -> int:
@@ -87,12 +97,19 @@ def api_log(server: SimulatorServer) -> tuple[list[float], int]:
     return times, server.sim.stats.responses_429
 
 
-def fault_latencies(plan: FaultPlan, seen: list[tuple[float, str]]) -> list[float]:
-    """Per planned fault, seconds until the poller first reported its charger faulted."""
+def fault_latencies(
+    plan: FaultPlan, seen: list[tuple[float, str]], lasting: dict[int, float]
+) -> list[float]:
+    """Per fault seen while it lasted, seconds until its charger's first fault event.
+
+    An event after the fault ended (one of a later fault of the same charger)
+    does not count: that fault was missed.
+    """
     out = []
     for at, charger, _ in plan:
         t0 = START.timestamp() + at
-        hits = [t - t0 for t, c in seen if c == charger and t >= t0]
+        end = t0 + lasting.get(at, 0.0)
+        hits = [t - t0 for t, c in seen if c == charger and t0 <= t <= end]
         if hits:
             out.append(min(hits))
     return out

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import statistics
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -17,7 +17,9 @@ from tests.entries import depot_entry
 
 from . import restart
 from .common import (
+    FAULT_OVER_BOUND,
     HOUR,
+    MIN_FAULT_DURATION,
     START,
     WARM_UP,
     Row,
@@ -94,14 +96,21 @@ class _Staleness:
             self.calm.extend(ages)
 
 
+def _fault_duration_now(coordinator: DepotFinityCoordinator) -> float:
+    """How long a fault beginning now lasts: 1.2 x the fleet's bound 3·K at this moment."""
+    return max(MIN_FAULT_DURATION, FAULT_OVER_BOUND * 3 * coordinator.planner.sweep_cost)
+
+
 def _watch_faults(hass: HomeAssistant, seen: list[tuple[float, str]]) -> None:
     """Note every fault_raised event (time, charger) while the run lasts."""
 
     @callback
     def on_state(event: Event[EventStateChangedData]) -> None:
-        state = event.data["new_state"]
+        state, old = event.data["new_state"], event.data["old_state"]
         if (
             state is not None
+            and old is not None  # (not the last event shown again after the restart)
+            and old.state != STATE_UNAVAILABLE
             and state.entity_id.startswith("event.")
             and state.attributes.get("event_type") == "fault_raised"
         ):
@@ -141,10 +150,13 @@ async def run_integration(
             sessions = SessionDriver(server, status_entity_finder(hass, entry), seed=n)
             staleness = _Staleness()
             up = True
+            lasting: dict[int, float] = {}
             for second in range(1, seconds + 1):
                 freezer.tick(timedelta(seconds=1))
                 server.clock.advance(1)
-                inject_faults(server, plan, second, duration)
+                if up:  # each fault lasts 1.2 x the bound 3·K when it begins
+                    duration = _fault_duration_now(entry.runtime_data.coordinator)
+                inject_faults(server, plan, second, duration, lasting)
                 if not cpu_only:
                     sessions.step(second)
                 async_fire_time_changed(hass)
@@ -178,7 +190,7 @@ async def run_integration(
     _report_slowest("first picture", first)
     if again is not None:
         _report_slowest("after restart", again)
-    latencies = fault_latencies(plan, seen)
+    latencies = fault_latencies(plan, seen, lasting)
     session_p95, sessions_seen = sessions.p95()
     print(  # noqa: T201
         f"  warm-up over at {staleness.settled_at:.0f} s; staleness p95 from then on: "

@@ -69,9 +69,10 @@ async def run_naive(n: int) -> Row:
         duration = fault_duration(n)
         plan = fault_plan(chargers, n, duration)
         staleness: list[float] = []
+        lasting: dict[int, float] = {}
         for second in range(1, HOUR + 1):
             server.clock.advance(1)
-            inject_faults(server, plan, second, duration)
+            inject_faults(server, plan, second, duration, lasting)
             now = server.clock.now().timestamp()
             if second % NAIVE_INTERVAL == 0:
                 for charger in chargers:
@@ -104,7 +105,7 @@ async def run_naive(n: int) -> Row:
                     for number in (1, 2)
                 )
         times, too_many = api_log(server)
-        latencies = fault_latencies(plan, seen)
+        latencies = fault_latencies(plan, seen, lasting)
         return Row(
             fleet=f"{n} x 2",
             poller="naive: every entity every 30 s",

@@ -235,6 +235,21 @@ class ChargerData:
         return any(connector.is_faulted for connector in self.connectors.values())
 
     @property
+    def faults(self) -> dict[int | None, tuple[str | None, str | None]]:
+        """Each faulted part (None: the charger itself; else a connector) and its codes."""
+        found: dict[int | None, tuple[str | None, str | None]] = {}
+        availability = self.availability
+        if availability is not None and (
+            availability.status == ChargerAvailability.FAULTED
+            or availability.error_code not in (None, NO_ERROR)
+        ):
+            found[None] = (availability.error_code, availability.vendor_error_code)
+        for number, connector in self.connectors.items():
+            if connector.is_faulted and connector.status is not None:
+                found[number] = (connector.status.error_code, connector.status.vendor_error_code)
+        return found
+
+    @property
     def fault(self) -> tuple[str | None, str | None, int | None]:
         """The current fault: error code, vendor error code, connector (None = charger)."""
         if self.availability is not None and self.availability.error_code not in (None, NO_ERROR):
