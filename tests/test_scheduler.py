@@ -380,14 +380,20 @@ def test_a_refresh_fired_early_keeps_the_rhythm() -> None:
     assert next_tick(100.0, 90.0, 3.2) == pytest.approx(93.2)  # an extra refresh: from now
 
 
+def _statuses_and_meters(clock: Clock, chargers: int, period: float) -> PollPlanner:
+    """A planner of status, connectivity and meter reads only, at status period ``period``."""
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(chargers))
+    planner.remove_kind(JobKind.TRANSACTIONS)
+    planner.remove_kind(JobKind.STATISTICS)
+    planner.set_status_period(period)
+    return planner
+
+
 def test_status_reads_catch_up_on_the_ticks_hints_took() -> None:
     """Hinted reads take ticks from the other jobs, not from the status rhythm."""
     clock = Clock()
-    planner = PollPlanner(clock)
-    planner.set_fleet(_fleet(10))
-    planner.remove_kind(JobKind.TRANSACTIONS)
-    planner.remove_kind(JobKind.STATISTICS)
-    planner.set_status_period(40.0)
+    planner = _statuses_and_meters(clock, 10, 40.0)
     hinted = [Job(JobKind.ENERGY, "CH-01", n) for n in (1, 2)]
     for job in hinted:
         planner.set_wanted(job, wanted=True)
@@ -414,11 +420,7 @@ def test_status_reads_catch_up_on_the_ticks_hints_took() -> None:
 def test_a_status_read_early_is_planned_one_period_on() -> None:
     """A spare tick reads the oldest status early; its next read is one period later, not sooner."""
     clock = Clock()
-    planner = PollPlanner(clock)
-    planner.set_fleet(_fleet(1))
-    planner.remove_kind(JobKind.TRANSACTIONS)
-    planner.remove_kind(JobKind.STATISTICS)
-    planner.set_status_period(60.0)
+    planner = _statuses_and_meters(clock, 1, 60.0)
     for job in list(planner.jobs):
         planner.done(job)
     clock.now += 50  # nothing is due for another 10 s
