@@ -433,3 +433,19 @@ def test_a_status_read_early_is_planned_one_period_on() -> None:
     planner.follow_up("CH-01", 1)
     planner.done(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1))
     assert planner.due_in(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1)) == pytest.approx(3.0)
+
+
+def test_a_due_hint_is_told() -> None:
+    """A due hinted read is told, so the coordinator's next tick does not wait for the pace."""
+    clock = Clock()
+    planner = _statuses_and_meters(clock, 1, 60.0)
+    for job in list(planner.jobs):
+        planner.done(job)
+    assert not planner.hint_due()
+    planner.follow_up("CH-01", 1)
+    assert not planner.hint_due()  # not yet: a follow-up waits a few seconds
+    clock.now += 3
+    assert planner.hint_due()
+    assert planner.pop_due() == Job(JobKind.CONNECTOR_STATUS, "CH-01", 1)
+    planner.done(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1))
+    assert not planner.hint_due()

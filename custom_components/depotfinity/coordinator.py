@@ -239,7 +239,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         self.scheduler.rebalance()
         spacing = self.scheduler.tick_interval(self.config_entry.entry_id)
         now = self.planner.clock()
-        if self._warming_up():
+        if self._warming_up() or self.planner.hint_due():  # (a session seen, a follow-up)
             spacing = MIN_TICK
         target = next_tick(self._next_tick, now, spacing)
         if at_least is not None:

@@ -260,6 +260,11 @@ class PollPlanner(PlanCosts):
         self._status_credit = max(self._status_credit - 1.0, 0.0)
         return status
 
+    def hint_due(self) -> bool:
+        """Whether a hinted read is due (the tick after it should not wait for the pace)."""
+        hinted = self._peek_hinted()
+        return hinted is not None and self._jobs[hinted].due <= self.clock()
+
     def has_unread_due(self) -> bool:
         """Whether a due job never ran (the first sweep is not over)."""
         return self.next_unread() is not None
