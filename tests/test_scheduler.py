@@ -449,3 +449,20 @@ def test_a_due_hint_is_told() -> None:
     assert planner.pop_due() == Job(JobKind.CONNECTOR_STATUS, "CH-01", 1)
     planner.done(Job(JobKind.CONNECTOR_STATUS, "CH-01", 1))
     assert not planner.hint_due()
+
+
+def test_a_session_running_through_a_restart_keeps_its_power_rhythm() -> None:
+    """After a restart the power shown before it stands: no hinted read, its rhythm goes on."""
+    clock = Clock()
+    before = _statuses_and_meters(clock, 1, 60.0)
+    before.set_active("CH-01", 1, active=True)
+    power = Job(JobKind.POWER, "CH-01", 1)
+    assert before.hint_due()  # a new session: its first power reading at once
+    before.done(power)
+    saved = before.export_runs()
+    clock.now += 30
+    after = _statuses_and_meters(clock, 1, 60.0)
+    after.restore_runs(saved)
+    after.set_active("CH-01", 1, active=True)
+    assert not after.hint_due()
+    assert after.due_in(power) == pytest.approx(2 * 60.0 - 30)

@@ -59,10 +59,10 @@ OPTIONAL_KINDS = frozenset(
 
 # Jobs the plan paces (the burst of a first sweep sends those that never ran).
 PLANNED_KINDS = frozenset(JobKind) - {JobKind.TRANSACTIONS, JobKind.PROBE, JobKind.STATISTICS}
-# Jobs read anew after a restart: a session's power, probes of switched-off APIs, and
-# prices (the price blocks are kept in memory only), and the hourly statistics read
-# (it resumes from what the recorder holds).
-RESTARTED_KINDS = frozenset({JobKind.POWER, JobKind.PROBE, JobKind.PRICES, JobKind.STATISTICS})
+# Jobs read anew after a restart: probes of switched-off APIs, prices (the price
+# blocks are kept in memory only), and the hourly statistics read (it resumes from
+# what the recorder holds).
+RESTARTED_KINDS = frozenset({JobKind.PROBE, JobKind.PRICES, JobKind.STATISTICS})
 # One-shot jobs that plan their own next run while they run.
 REPLANNING_KINDS = frozenset({JobKind.PROBE, JobKind.PRICES, JobKind.STATISTICS})
 

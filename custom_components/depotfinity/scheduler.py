@@ -150,9 +150,11 @@ class PollPlanner(PlanCosts):
         now = self.clock()
         if active and power not in self._active:
             self._active.add(power)
-            self._jobs[power] = Schedule(due=now, period_factor=PERIOD_FACTOR[JobKind.POWER])
-            # The first power reading of a session is what a user waits for.
-            self._push_hint(power, now)
+            self._plan(power, PERIOD_FACTOR[JobKind.POWER], now)
+            if self._jobs[power].ran_at == -math.inf:
+                # The first power reading of a session is what a user waits for (after
+                # a restart the one shown before it stands, and keeps its rhythm).
+                self._push_hint(power, now)
             if energy is not None:
                 energy.period_factor = PERIOD_FACTOR[JobKind.ENERGY]
                 self.mark_due(Job(JobKind.ENERGY, charger_id, connector_id), 0.0)
