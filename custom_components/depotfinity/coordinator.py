@@ -240,7 +240,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         spacing = self.scheduler.tick_interval(self.config_entry.entry_id)
         now = self.planner.clock()
         if self._warming_up() or self.planner.hint_due():  # (a session seen, a follow-up)
-            spacing = MIN_TICK
+            spacing = max(MIN_TICK, self.client.limiter.next_slot_in(Priority.POLL))
         target = next_tick(self._next_tick, now, spacing)
         if at_least is not None:
             target = max(target, now + at_least)
