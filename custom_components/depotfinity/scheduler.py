@@ -63,7 +63,7 @@ class PollPlanner(PlanCosts):
 
     _active: set[Job] = field(default_factory=set)
     # Hinted jobs (follow-ups after a command, a session the transactions read
-    # saw start), by due time: they go before everything else.
+    # saw start), by due time: they go first, after the minute's transactions read.
     _hinted: list[_Entry] = field(default_factory=list)
     _counter: itertools.count[int] = field(default_factory=itertools.count)
     _status_credit: float = 0.0
