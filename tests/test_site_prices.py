@@ -33,11 +33,14 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.depotfinity import async_remove_config_entry_device
 from custom_components.depotfinity.api import ApiGroup, DepotFinityResponseError
 from custom_components.depotfinity.const import (
+    CONF_CHARGER_ID,
+    CONF_CONNECTORS,
     CONF_CURRENCY,
     CONF_NAME,
     CONF_SITE_CHARGERS,
     CONF_SITE_ID,
     DOMAIN,
+    SUBENTRY_CHARGER,
     SUBENTRY_SITE,
 )
 from custom_components.depotfinity.devices import site_identifier
@@ -530,6 +533,29 @@ async def test_a_site_added_to_a_loaded_entry_is_checked_within_its_window(
     )
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {CONF_SITE_ID: SITE, CONF_NAME: "Site 1"}
+    )
+    assert (result["type"], result.get("reason")) == ("create_entry", None)
+    assert simulator.sim.stats.token_requests == tokens
+    assert coordinator.client.limiter.used() == used + 1
+
+
+@pytest.mark.parametrize("configured_chargers", [["CH-01"]])
+async def test_a_charger_added_to_a_loaded_entry_is_checked_within_its_window(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """The charger flow's check uses the entry's client too: no new token, the host's window."""
+    mock_config_entry.add_to_hass(hass)
+    coordinator = await setup_and_poll(hass, freezer, mock_config_entry)
+    tokens = simulator.sim.stats.token_requests
+    used = coordinator.client.limiter.used()
+    result = await hass.config_entries.subentries.async_init(
+        (mock_config_entry.entry_id, SUBENTRY_CHARGER), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_CHARGER_ID: "CH-02", CONF_CONNECTORS: 2}
     )
     assert (result["type"], result.get("reason")) == ("create_entry", None)
     assert simulator.sim.stats.token_requests == tokens

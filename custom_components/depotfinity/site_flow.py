@@ -10,18 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import (
-    ConfigEntry,
-    ConfigEntryState,
-    ConfigSubentryFlow,
-    SubentryFlowResult,
-)
+from homeassistant.config_entries import ConfigEntry, ConfigSubentryFlow, SubentryFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 import probatio
 
 from .api import DepotFinityError, DepotFinityNotFoundError, DepotFinityPackageError, Priority
-from .connection import create_client
 from .const import (
     CONF_CHARGER_ID,
     CONF_NAME,
@@ -30,7 +24,7 @@ from .const import (
     SUBENTRY_CHARGER,
     SUBENTRY_SITE,
 )
-from .subentry_flows import NAME_FIELD, entered_name, service_error
+from .subentry_flows import NAME_FIELD, entered_name, entry_client, service_error
 from .validation import is_valid_id
 
 
@@ -70,9 +64,7 @@ async def _check_site(
     placeholders = {"id": site_id}
     if not is_valid_id(site_id):
         return {CONF_SITE_ID: "invalid_id"}, placeholders
-    # The running entry's client: its token, and the host's request window.
-    loaded = entry.state is ConfigEntryState.LOADED
-    client = entry.runtime_data.coordinator.client if loaded else create_client(hass, entry.data)
+    client = entry_client(hass, entry)
     try:
         await client.get_energy_prices(site_id, priority=Priority.COMMAND)
     except DepotFinityNotFoundError:
