@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from datetime import UTC, datetime
+import logging
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -34,6 +35,10 @@ CLIENT_SECRET = "demo-secret"
 # The simulated depot and Home Assistant share this start time, so snapshots
 # are the same on every run.
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+# The test plugin logs every SQL statement of the recorder at INFO; its thread
+# writes past the tests' log capture, straight into the run's output.
+logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 
 @pytest.fixture(autouse=True)
