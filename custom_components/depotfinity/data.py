@@ -227,12 +227,7 @@ class ChargerData:
     @property
     def is_faulted(self) -> bool:
         """Whether the charger or any of its connectors reports a fault."""
-        if self.availability is not None and (
-            self.availability.status == ChargerAvailability.FAULTED
-            or self.availability.error_code not in (None, NO_ERROR)
-        ):
-            return True
-        return any(connector.is_faulted for connector in self.connectors.values())
+        return bool(self.faults)
 
     @property
     def faults(self) -> dict[int | None, tuple[str | None, str | None]]:
