@@ -516,47 +516,31 @@ async def test_price_actions_update_the_sensor(
     assert set(coordinator.data.sites) == {SITE}
 
 
-@pytest.mark.parametrize("sites", [[]])
-async def test_a_site_added_to_a_loaded_entry_is_checked_within_its_window(
+@pytest.mark.parametrize(
+    ("sites", "configured_chargers", "subentry_type", "data"),
+    [
+        ([], ["CH-01", "CH-02"], SUBENTRY_SITE, {CONF_SITE_ID: SITE, CONF_NAME: "Site 1"}),
+        ([], ["CH-01"], SUBENTRY_CHARGER, {CONF_CHARGER_ID: "CH-02", CONF_CONNECTORS: 2}),
+    ],
+    ids=["site", "charger"],
+)
+async def test_what_is_added_to_a_loaded_entry_is_checked_within_its_window(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
     mock_config_entry: MockConfigEntry,
+    subentry_type: str,
+    data: dict[str, Any],
 ) -> None:
-    """The flow's price read uses the entry's client: its token and the host's request window."""
+    """A flow's check uses the running entry's client: its token and the host's request window."""
     mock_config_entry.add_to_hass(hass)
     coordinator = await setup_and_poll(hass, freezer, mock_config_entry)
     tokens = simulator.sim.stats.token_requests
     used = coordinator.client.limiter.used()
     result = await hass.config_entries.subentries.async_init(
-        (mock_config_entry.entry_id, SUBENTRY_SITE), context={"source": "user"}
+        (mock_config_entry.entry_id, subentry_type), context={"source": "user"}
     )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_SITE_ID: SITE, CONF_NAME: "Site 1"}
-    )
-    assert (result["type"], result.get("reason")) == ("create_entry", None)
-    assert simulator.sim.stats.token_requests == tokens
-    assert coordinator.client.limiter.used() == used + 1
-
-
-@pytest.mark.parametrize("configured_chargers", [["CH-01"]])
-async def test_a_charger_added_to_a_loaded_entry_is_checked_within_its_window(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    simulator: SimulatorServer,
-    mock_config_entry: MockConfigEntry,
-) -> None:
-    """The charger flow's check uses the entry's client too: no new token, the host's window."""
-    mock_config_entry.add_to_hass(hass)
-    coordinator = await setup_and_poll(hass, freezer, mock_config_entry)
-    tokens = simulator.sim.stats.token_requests
-    used = coordinator.client.limiter.used()
-    result = await hass.config_entries.subentries.async_init(
-        (mock_config_entry.entry_id, SUBENTRY_CHARGER), context={"source": "user"}
-    )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_CHARGER_ID: "CH-02", CONF_CONNECTORS: 2}
-    )
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], data)
     assert (result["type"], result.get("reason")) == ("create_entry", None)
     assert simulator.sim.stats.token_requests == tokens
     assert coordinator.client.limiter.used() == used + 1
