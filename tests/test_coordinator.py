@@ -178,6 +178,33 @@ async def test_package_issue_for_forbidden_api(
     await poll_until_idle(hass, freezer, coordinator)
     assert not coordinator.health.disabled_apis
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    # The register shown all along is read again.
+    assert Job(JobKind.ENERGY, "CH-01", 1) in coordinator.planner.jobs
+
+
+async def test_reservations_shown_come_back_with_their_package(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: SimulatorServer,
+    mock_config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A reading an entity shows is read again once its API is allowed again."""
+    simulator.sim.package = "basic"  # no reservations
+    mock_config_entry.add_to_hass(hass)
+    entity_registry.async_get_or_create(
+        "sensor", DOMAIN, f"{CLIENT_ID}_CH-01_1_next_reservation", config_entry=mock_config_entry
+    )
+    coordinator = await setup_and_poll(hass, freezer, mock_config_entry)
+    reservations = Job(JobKind.RESERVATIONS, "CH-01", 1)
+    assert coordinator.health.disabled_apis == {ApiGroup.RESERVATIONS}
+    assert reservations not in coordinator.planner.jobs
+
+    simulator.sim.package = "premium"
+    await tick(hass, freezer, 6 * 3600 + 1)
+    await poll_until_idle(hass, freezer, coordinator)
+    assert not coordinator.health.disabled_apis
+    assert reservations in coordinator.planner.jobs
 
 
 async def test_unknown_charger_is_unavailable(

@@ -466,3 +466,19 @@ def test_a_session_running_through_a_restart_keeps_its_power_rhythm() -> None:
     after.set_active("CH-01", 1, active=True)
     assert not after.hint_due()
     assert after.due_in(power) == pytest.approx(2 * 60.0 - 30)
+
+
+def test_a_reading_wanted_while_its_api_is_off_comes_with_the_api() -> None:
+    """A wish made while the API is switched off is kept, and planned once the API is back."""
+    clock = Clock()
+    planner = PollPlanner(clock)
+    planner.set_fleet(_fleet(1))
+    planner.remove_kind(JobKind.RESERVATIONS)  # not in the package
+    reservations = Job(JobKind.RESERVATIONS, "CH-01", 1)
+    planner.set_wanted(reservations, wanted=True)
+    assert reservations not in planner.jobs
+    planner.set_fleet(_fleet(1))  # the API answers again: the configuration is synced
+    assert reservations in planner.jobs
+    planner.set_wanted(reservations, wanted=False)
+    planner.set_fleet(_fleet(1))
+    assert reservations not in planner.jobs

@@ -375,8 +375,7 @@ class DepotFinityCoordinator(DataUpdateCoordinator[DepotData]):
         """Poll a connector's reservations at a low cadence while an entity shows them."""
         if not self.poller.show_reservations(charger_id, connector_id, shown=wanted):
             return  # another entity shows them already, or still
-        if ApiGroup.RESERVATIONS in self.health.disabled_apis:
-            return
+        # (While the API is switched off the planner keeps the wish for when it is back.)
         self.planner.set_wanted(Job(JobKind.RESERVATIONS, charger_id, connector_id), wanted)
 
     def reservations_changed(
