@@ -149,25 +149,19 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
                     translation_placeholders={"connector": str(connector_id)},
                     parent_device_id=device.id,
                 )
-        elif subentry.subentry_type == SUBENTRY_GROUP:
+        elif subentry.subentry_type in (SUBENTRY_GROUP, SUBENTRY_SITE):
+            group = subentry.subentry_type == SUBENTRY_GROUP
             registry.async_get_or_create(
                 config_entry_id=entry.entry_id,
                 config_subentry_id=subentry.subentry_id,
-                identifiers={group_identifier(entry, subentry.data[CONF_GROUP_ID])},
+                identifiers={
+                    group_identifier(entry, subentry.data[CONF_GROUP_ID])
+                    if group
+                    else site_identifier(entry, subentry.data[CONF_SITE_ID])
+                },
                 name=name,
                 manufacturer=MANUFACTURER,
-                model="Charger group",
-                via_device_id=hub.id,
-                suggested_area=area,
-            )
-        elif subentry.subentry_type == SUBENTRY_SITE:
-            registry.async_get_or_create(
-                config_entry_id=entry.entry_id,
-                config_subentry_id=subentry.subentry_id,
-                identifiers={site_identifier(entry, subentry.data[CONF_SITE_ID])},
-                name=name,
-                manufacturer=MANUFACTURER,
-                model="Energy site",
+                model="Charger group" if group else "Energy site",
                 via_device_id=hub.id,
                 suggested_area=area,
             )
