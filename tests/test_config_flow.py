@@ -107,6 +107,8 @@ async def test_full_flow(hass: HomeAssistant, simulator: SimulatorServer) -> Non
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Demo Depot"
     assert result["data"][CONF_CLIENT_SECRET] == CLIENT_SECRET
+    # The check's token served the chargers step too.
+    assert simulator.sim.stats.token_requests == 1
     entry = result["result"]
     assert entry.unique_id == CLIENT_ID
     # No area picked: a new one named after the depot, for the Overview.

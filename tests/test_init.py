@@ -83,6 +83,19 @@ async def test_options_change_reloads_the_entry(
     assert mock_config_entry.options[CONF_ID_TAG] == "89C4704A"
 
 
+async def test_a_reload_takes_no_new_token(
+    hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
+) -> None:
+    """The token of the last load is still valid: a reload spends no request on a new one."""
+    await setup_integration(hass, mock_config_entry)
+    assert simulator.sim.stats.token_requests == 1
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert simulator.sim.stats.total_requests > 1
+    assert simulator.sim.stats.token_requests == 1
+
+
 async def test_one_update_listener_and_one_device_registration(
     hass: HomeAssistant, simulator: SimulatorServer, mock_config_entry: MockConfigEntry
 ) -> None:

@@ -7,9 +7,10 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util.hass_dict import HassKey
 from yarl import URL
 
-from .api import DepotFinityClient, RequestLimiter
+from .api import DepotFinityClient, RequestLimiter, TokenCache
 from .api.const import API_URL_TEMPLATE
 from .const import (
     CONF_API_URL,
@@ -18,8 +19,14 @@ from .const import (
     CONF_CLIENT_SECRET,
     CONF_REGION,
     DEFAULT_REGION,
+    DOMAIN,
     REGION_CUSTOM,
 )
+
+# Every client of this Home Assistant shares its tokens (in memory only): a token
+# request costs a slot of the request budget, and a reload, or the setup after the
+# config flow's check, would otherwise ask for a new one while the last is valid.
+TOKENS: HassKey[TokenCache] = HassKey(f"{DOMAIN}_tokens")
 
 
 def api_host(data: Mapping[str, Any]) -> str:
@@ -48,4 +55,5 @@ def create_client(
         # The scheduler paces polls within the budget; a poll never waits for a
         # slot inside a refresh (the coordinator skips a tick instead).
         poll_max_wait=0.0,
+        token_cache=hass.data.setdefault(TOKENS, TokenCache()),
     )

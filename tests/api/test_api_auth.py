@@ -11,6 +11,7 @@ import pytest
 from custom_components.depotfinity.api import (
     DepotFinityAuthenticationError,
     DepotFinityClient,
+    TokenCache,
 )
 
 if TYPE_CHECKING:
@@ -70,6 +71,47 @@ async def test_401_refreshes_once_and_retries(
     assert server.sim.stats.responses_by_status[401] == 1
     assert server.sim.stats.token_requests == 2
     assert server.sim.stats.total_requests == 3
+
+
+async def test_clients_sharing_a_token_cache_ask_for_one_token(
+    server: SimulatorServer, make_client: Callable[..., DepotFinityClient], charger: str
+) -> None:
+    cache = TokenCache()
+    await make_client(token_cache=cache).get_charger_status(charger)
+    # A new client of the same credentials (a reload) takes the token at hand.
+    reloaded = make_client(token_cache=cache)
+    assert reloaded.auth.valid()
+    await reloaded.get_charger_status(charger)
+    assert server.sim.stats.token_requests == 1
+    # Other credentials, or a client with no cache, never get it.
+    assert not make_client(client_secret="another secret", token_cache=cache).auth.valid()
+    assert not make_client().auth.valid()
+    # Once due for refresh, the first client to need one asks; the others take the new one.
+    server.clock.advance(3600)
+    late = make_client(token_cache=cache)
+    assert not late.auth.valid()
+    await late.get_charger_status(charger)
+    assert server.sim.stats.token_requests == 2
+    assert reloaded.auth.valid()
+    await reloaded.get_charger_status(charger)
+    assert server.sim.stats.token_requests == 2
+
+
+async def test_a_token_the_server_refuses_leaves_the_cache(
+    server: SimulatorServer, make_client: Callable[..., DepotFinityClient], charger: str
+) -> None:
+    cache = TokenCache()
+    # The clients' own clock does not see the virtual expiry, so the server answers 401.
+    first = make_client(clock=time.monotonic, token_cache=cache)
+    await first.get_charger_status(charger)
+    server.clock.advance(3600 + 5)
+    await make_client(clock=time.monotonic, token_cache=cache).get_charger_status(charger)
+    assert server.sim.stats.responses_by_status[401] == 1
+    assert server.sim.stats.token_requests == 2
+    # The first client sends the refreshed token, not its refused one.
+    await first.get_charger_status(charger)
+    assert server.sim.stats.responses_by_status[401] == 1
+    assert server.sim.stats.token_requests == 2
 
 
 async def test_bad_credentials_raise_without_retry_loop(

@@ -34,7 +34,8 @@ async def test_bodiless_writes_send_content_type_json(
     await client.force_terminate(charger)
     await client.set_rfid_enabled(server.sim.rfid_tags[0], False)
     start = server.clock.now()
-    created = await client.add_reservation(charger, 1, start, start + timedelta(hours=1), "89C4704A")
+    end = start + timedelta(hours=1)
+    created = await client.add_reservation(charger, 1, start, end, "89C4704A")
     await client.cancel_reservation(charger, 1, created.reservation_id or "")
     await client.get_charger_status(charger)
     api = [r for r in seen_requests if r.path != "/oauth2/token"]

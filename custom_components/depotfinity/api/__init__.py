@@ -1,5 +1,6 @@
 """Async client of the DepotFinity REST API (depends only on aiohttp and yarl)."""
 
+from .auth import TokenCache
 from .client import DepotFinityClient
 from .const import (
     ApiGroup,
@@ -88,6 +89,7 @@ __all__ = [
     "SessionReports",
     "StatusRecord",
     "TimeSeriesPoint",
+    "TokenCache",
     "Transaction",
     "TransactionFilterBy",
     "TransactionFilters",

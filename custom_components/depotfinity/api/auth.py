@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from dataclasses import dataclass
+import hashlib
 import json
 import logging
 from typing import TYPE_CHECKING
@@ -29,6 +31,49 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class CachedToken:
+    """A token and when to refresh it, in monotonic seconds of this process."""
+
+    token: str
+    refresh_at: float
+
+
+class TokenCache:
+    """Tokens that outlive one client, in memory only.
+
+    An application that builds a new client for the same credentials (on a reload,
+    or after a setup check) hands every client one cache, so a token still valid
+    is not requested again: each token request costs a slot of the API's budget.
+    Tokens are keyed by the token endpoint and a digest of the credentials, so new
+    credentials never get the token of the old ones.
+    """
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._tokens: dict[str, CachedToken] = {}
+
+    @staticmethod
+    def key(token_url: str, client_id: str, client_secret: str) -> str:
+        """The key of a token endpoint and credentials (a digest, never the secret)."""
+        material = "\0".join((token_url, client_id, client_secret)).encode()
+        return hashlib.sha256(material).hexdigest()
+
+    def get(self, key: str) -> CachedToken | None:
+        """The token kept under ``key``, if any."""
+        return self._tokens.get(key)
+
+    def put(self, key: str, cached: CachedToken) -> None:
+        """Keep ``cached`` under ``key``."""
+        self._tokens[key] = cached
+
+    def discard(self, key: str, token: str | None = None) -> None:
+        """Drop the token under ``key`` (only if it is still ``token``, when given)."""
+        cached = self._tokens.get(key)
+        if cached is not None and (token is None or cached.token == token):
+            del self._tokens[key]
+
+
 class TokenManager:
     """Fetches and caches an access token; only one token request is ever in flight.
 
@@ -49,11 +94,13 @@ class TokenManager:
         refresh_margin: float = TOKEN_REFRESH_MARGIN,
         limiter: RequestLimiter | None = None,
         report: ApiSelfReport | None = None,
+        cache: TokenCache | None = None,
     ) -> None:
         """Create the manager; ``clock`` (monotonic seconds) decides expiry.
 
         ``limiter`` holds the server's back-off (shared with the API requests), ``report``
-        records the token endpoint's answers.
+        records the token endpoint's answers, ``cache`` shares tokens with other
+        managers of the same credentials (all of them on the same ``clock``).
         """
         self._limiter = limiter or RequestLimiter(clock=clock)
         self._report = report or ApiSelfReport()
@@ -69,6 +116,8 @@ class TokenManager:
         self._token: str | None = None
         self._refresh_at = 0.0
         self._inflight: asyncio.Future[str] | None = None
+        self._cache = cache
+        self._cache_key = TokenCache.key(str(self._token_url), client_id, client_secret)
         self.requests = 0  #: Token requests sent (diagnostics).
 
     @property
@@ -78,11 +127,20 @@ class TokenManager:
         return tuple(value for value in values if value)
 
     def valid(self) -> bool:
-        """Whether a token is cached and not due for refresh."""
+        """Whether a token is at hand and not due for refresh.
+
+        The cache holds the newest token of these credentials, so a valid one there
+        wins over this manager's own (which another client may have seen refused).
+        """
+        cached = self._cache.get(self._cache_key) if self._cache is not None else None
+        if cached is not None and self._clock() < cached.refresh_at:
+            self._token, self._refresh_at = cached.token, cached.refresh_at
         return self._token is not None and self._clock() < self._refresh_at
 
     def invalidate(self, token: str | None = None) -> None:
-        """Drop the cached token (only if it is still ``token``, when given)."""
+        """Drop the token (only if it is still ``token``, when given), here and in the cache."""
+        if self._cache is not None:
+            self._cache.discard(self._cache_key, token or self._token)
         if token is None or token == self._token:
             self._token = None
             self._refresh_at = 0.0
@@ -96,7 +154,7 @@ class TokenManager:
         if force:
             self.invalidate()
         while True:
-            if self._token is not None and self.valid():
+            if self.valid() and self._token is not None:
                 return self._token
             if (inflight := self._inflight) is not None:
                 # asyncio.wait never cancels the awaited future, so a cancelled waiter
@@ -187,6 +245,8 @@ class TokenManager:
         # Refresh ahead of expiry, but never sooner than half the lifetime.
         self._refresh_at = started + lifetime - min(self._margin, lifetime / 2)
         self._token = token
+        if self._cache is not None:
+            self._cache.put(self._cache_key, CachedToken(token, self._refresh_at))
         return token
 
 

@@ -13,7 +13,7 @@ import aiohttp
 from yarl import URL
 
 from . import const
-from .auth import TokenManager
+from .auth import TokenCache, TokenManager
 from .errors import error_from_response, scrub
 from .exceptions import (
     DepotFinityCommandUncertainError,
@@ -73,6 +73,7 @@ class BaseClient:
         request_timeout: float = const.DEFAULT_REQUEST_TIMEOUT,
         clock: Callable[[], float] = monotonic,
         poll_max_wait: float | None = None,
+        token_cache: TokenCache | None = None,
     ) -> None:
         """Create the client.
 
@@ -80,7 +81,8 @@ class BaseClient:
         the API host, shared by every client of that host (default: a new one for this client
         alone). ``clock`` (monotonic seconds) decides token expiry. ``poll_max_wait`` is the
         longest a poll waits for a limiter slot before it raises ``DepotFinityRateLimitError``
-        (``None``: as long as needed); commands never wait.
+        (``None``: as long as needed); commands never wait. ``token_cache`` shares tokens
+        with the other clients of the application (default: this client keeps its own).
         """
         if (api_url is None or auth_url is None) and not _REGION_RE.fullmatch(region):
             raise ValueError("Invalid region")
@@ -100,6 +102,7 @@ class BaseClient:
             clock=clock,
             limiter=self.limiter,
             report=self.report,
+            cache=token_cache,
         )
 
     # ------------------------------------------------------------------ transport
