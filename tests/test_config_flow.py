@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager, ExitStack
 from typing import Any
 from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -19,6 +20,7 @@ from custom_components.depotfinity.api import (
     DepotFinityPackageError,
     Transaction,
 )
+from custom_components.depotfinity.connection import api_host
 from custom_components.depotfinity.const import (
     CONF_API_URL,
     CONF_AREA,
@@ -33,6 +35,7 @@ from custom_components.depotfinity.const import (
     SUBENTRY_CHARGER,
     SUBENTRY_GROUP,
 )
+from custom_components.depotfinity.hosts import host_registry
 from depotfinity_simulator import SimulatorServer
 
 from .conftest import CLIENT_ID, CLIENT_SECRET
@@ -109,6 +112,13 @@ async def test_full_flow(hass: HomeAssistant, simulator: SimulatorServer) -> Non
     assert result["data"][CONF_CLIENT_SECRET] == CLIENT_SECRET
     # The check's token served the chargers step too.
     assert simulator.sim.stats.token_requests == 1
+    # Each of the flow's requests counts in the host's window; its scheduler takes it over.
+    hosts, host = host_registry(hass), api_host(result["data"])
+    window = hosts.limiter(host)
+    assert window.used() == simulator.sim.stats.total_requests + 1 == 4
+    scheduler = await hosts.async_scheduler(host)
+    assert scheduler.limiter is window
+    hosts.release(host, scheduler)
     entry = result["result"]
     assert entry.unique_id == CLIENT_ID
     # No area picked: a new one named after the depot, for the Overview.
@@ -150,6 +160,7 @@ async def test_full_flow(hass: HomeAssistant, simulator: SimulatorServer) -> Non
 )
 async def test_user_errors_then_recover(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     simulator: SimulatorServer,
     data: dict[str, str],
     fault: str | None,
@@ -164,6 +175,13 @@ async def test_user_errors_then_recover(
     assert result["description_placeholders"] == retry_placeholders(fault)
     assert not hass.config_entries.async_entries(DOMAIN)
     simulator.sim.faults.clear()
+    if wait := result["description_placeholders"].get("retry_after"):
+        # The pause the service asked for holds for the host: no request before its end.
+        sent = simulator.sim.stats.total_requests + simulator.sim.stats.token_requests
+        again = await _account(hass, flow_id, _depot(simulator), result["step_id"])
+        assert again["errors"] == errors
+        assert simulator.sim.stats.total_requests + simulator.sim.stats.token_requests == sent
+        freezer.tick(int(wait))
     result = await _account(hass, flow_id, _depot(simulator), result["step_id"])
     assert result["step_id"] == "chargers"
 

@@ -15,7 +15,7 @@ from .coordinator import DepotFinityCoordinator
 from .data import DepotData
 from .devices import async_register_devices, configured_devices, device_identifier, hub_identifier
 from .entity import signal_devices_changed
-from .hosts import HOSTS, HostRegistry
+from .hosts import HOSTS, host_registry
 from .repairs import async_clear_all
 from .runtime import DepotFinityConfigEntry, DepotFinityRuntimeData
 from .services import async_setup_services
@@ -38,9 +38,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: DepotFinityConfigEntry) 
     """Set up a DepotFinity account."""
     host = api_host(entry.data)
     # One scheduler (and request limiter) per API host, shared by every entry.
-    hosts = hass.data.get(HOSTS) or hass.data.setdefault(HOSTS, HostRegistry(hass))
+    hosts = host_registry(hass)
     scheduler = await hosts.async_scheduler(host)
-    client = create_client(hass, entry.data, scheduler.limiter)
+    client = create_client(hass, entry.data)
     depot = hass.data.setdefault(DEPOT_STATES, {}).setdefault(entry.entry_id, DepotData())
     coordinator = DepotFinityCoordinator(hass, entry, client, scheduler, depot)
 

@@ -14,6 +14,11 @@ from .pace import MIN_STATUS_PERIOD
 from .scheduler import POLL_MARGIN, PollPlanner
 
 
+def host_limiter() -> RequestLimiter:
+    """A request limiter with the service's budget per host."""
+    return RequestLimiter(RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW, COMMAND_RESERVE)
+
+
 class HostScheduler:
     """Shares one API host's request budget among the entries that use it.
 
@@ -21,15 +26,12 @@ class HostScheduler:
     budget is counted once per host whatever the number of entries.
     """
 
-    def __init__(
-        self,
-        requests: int = RATE_LIMIT_REQUESTS,
-        window: float = RATE_LIMIT_WINDOW,
-        reserve: int = COMMAND_RESERVE,
-    ) -> None:
-        """Initialise with the service's budget."""
-        self.limiter = RequestLimiter(requests, window, reserve)
-        self._full_rate = (requests - reserve - POLL_MARGIN) / window
+    def __init__(self, limiter: RequestLimiter | None = None) -> None:
+        """Initialise with the service's budget; ``limiter`` may hold requests already sent."""
+        self.limiter = limiter = limiter or host_limiter()
+        self._full_rate = (
+            limiter.max_requests - limiter.command_reserve - POLL_MARGIN
+        ) / limiter.window
         self._planners: dict[str, PollPlanner] = {}
         self._shares: dict[str, int] = {}
         # When each entry's jobs last ran, kept for the entry's next setup (a

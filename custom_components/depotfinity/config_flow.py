@@ -22,6 +22,7 @@ from .api import (
     DepotFinityAuthenticationError,
     DepotFinityError,
     DepotFinityPackageError,
+    Priority,
 )
 from .connection import create_client
 from .const import (
@@ -117,13 +118,20 @@ async def _check_account(hass: HomeAssistant, data: Mapping[str, Any]) -> Accoun
 
     The call is the fleet's transactions of the last 30 days, which also tells
     which chargers and connectors exist (there is no list-chargers endpoint).
+    The flow's requests count in the host's window like an entry's; asked for by
+    the user, they may take the room kept for commands, so a depot polling at
+    full pace never turns a check away.
     """
     client = create_client(hass, dict(data))
     now = dt_util.utcnow()
     try:
         await client.authenticate()
         transactions = await client.get_transactions(
-            start=now - DISCOVERY_WINDOW, end=now, filter_by="StartAt", limit=100
+            start=now - DISCOVERY_WINDOW,
+            end=now,
+            filter_by="StartAt",
+            limit=100,
+            priority=Priority.COMMAND,
         )
     except DepotFinityAuthenticationError:
         return AccountCheck({CONF_CLIENT_SECRET: "invalid_auth"})
@@ -233,7 +241,7 @@ class DepotFinityConfigFlow(ConfigFlow, domain=DOMAIN):
         placeholders: dict[str, str] = {"id": ""}
         if user_input is None:
             try:
-                groups = await client.list_charger_groups()
+                groups = await client.list_charger_groups(priority=Priority.COMMAND)
             except DepotFinityError:
                 groups = []
             self._groups = {group.group_id: group.name or group.group_id for group in groups}

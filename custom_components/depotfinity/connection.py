@@ -10,7 +10,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util.hass_dict import HassKey
 from yarl import URL
 
-from .api import DepotFinityClient, RequestLimiter, TokenCache
+from .api import DepotFinityClient, TokenCache
 from .api.const import API_URL_TEMPLATE
 from .const import (
     CONF_API_URL,
@@ -22,6 +22,7 @@ from .const import (
     DOMAIN,
     REGION_CUSTOM,
 )
+from .hosts import host_registry
 
 # Every client of this Home Assistant shares its tokens (in memory only): a token
 # request costs a slot of the request budget, and a reload, or the setup after the
@@ -38,10 +39,8 @@ def api_host(data: Mapping[str, Any]) -> str:
     return url.host_port_subcomponent or str(url)
 
 
-def create_client(
-    hass: HomeAssistant, data: Mapping[str, Any], limiter: RequestLimiter | None = None
-) -> DepotFinityClient:
-    """Build an API client; ``limiter`` is the host's (shared by every entry on it)."""
+def create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> DepotFinityClient:
+    """Build an API client; its requests count in its host's window (every entry's and flow's)."""
     region = data.get(CONF_REGION, DEFAULT_REGION)
     custom = region == REGION_CUSTOM
     return DepotFinityClient(
@@ -51,7 +50,7 @@ def create_client(
         region=DEFAULT_REGION if custom else region,
         api_url=data.get(CONF_API_URL) if custom else None,
         auth_url=data.get(CONF_AUTH_URL) if custom else None,
-        limiter=limiter,
+        limiter=host_registry(hass).limiter(api_host(data)),
         # The scheduler paces polls within the budget; a poll never waits for a
         # slot inside a refresh (the coordinator skips a tick instead).
         poll_max_wait=0.0,

@@ -7,6 +7,9 @@ a minute while a host is in use — and taken back on start, so the first
 requests after a restart never exceed what the service still counts. With it
 go the times each entry's jobs last ran, so polling keeps its rhythm across a
 restart: what was read last is read again last.
+
+A flow's checks talk to the host before any entry may: their requests count in
+the same window, which the host's scheduler takes over when an entry sets up.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
-from .budget import HostScheduler
+from .api import RequestLimiter
+from .budget import HostScheduler, host_limiter
 from .const import DOMAIN, LOGGER
 
 STORAGE_KEY = f"{DOMAIN}.request_log"
@@ -29,6 +33,11 @@ STORAGE_VERSION = 1
 SAVE_INTERVAL = timedelta(minutes=1)
 
 HOSTS: HassKey[HostRegistry] = HassKey(f"{DOMAIN}_hosts")
+
+
+def host_registry(hass: HomeAssistant) -> HostRegistry:
+    """The host registry of this Home Assistant (made on first use)."""
+    return hass.data.get(HOSTS) or hass.data.setdefault(HOSTS, HostRegistry(hass))
 
 
 class HostRegistry:
@@ -40,7 +49,16 @@ class HostRegistry:
         self._store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, STORAGE_KEY)
         self._saved: dict[str, Any] | None = None
         self.schedulers: dict[str, HostScheduler] = {}
+        # The windows of hosts only flows have talked to so far.
+        self._unscheduled: dict[str, RequestLimiter] = {}
         self._cancel_saving: CALLBACK_TYPE | None = None
+
+    @callback
+    def limiter(self, host: str) -> RequestLimiter:
+        """The host's request limiter: its scheduler's, or one its scheduler will take over."""
+        if (scheduler := self.schedulers.get(host)) is not None:
+            return scheduler.limiter
+        return self._unscheduled.setdefault(host, host_limiter())
 
     async def async_scheduler(self, host: str) -> HostScheduler:
         """The host's scheduler; a new one takes back the window saved before a restart."""
@@ -48,7 +66,8 @@ class HostRegistry:
             return scheduler
         if self._saved is None:
             self._saved = await self._store.async_load() or {}
-        scheduler = self.schedulers[host] = HostScheduler()
+        scheduler = HostScheduler(self._unscheduled.pop(host, None))
+        self.schedulers[host] = scheduler
         if isinstance(saved := self._saved.get(host), dict):
             if isinstance(runs := saved.get("runs"), dict):
                 scheduler.saved_runs = {

@@ -16,6 +16,7 @@ from homeassistant.helpers import selector
 import probatio
 
 from .api import DepotFinityError, DepotFinityNotFoundError, DepotFinityPackageError, Priority
+from .connection import create_client
 from .const import (
     CONF_CHARGER_ID,
     CONF_NAME,
@@ -24,7 +25,7 @@ from .const import (
     SUBENTRY_CHARGER,
     SUBENTRY_SITE,
 )
-from .subentry_flows import NAME_FIELD, entered_name, entry_client, service_error
+from .subentry_flows import NAME_FIELD, entered_name, service_error
 from .validation import is_valid_id
 
 
@@ -64,7 +65,7 @@ async def _check_site(
     placeholders = {"id": site_id}
     if not is_valid_id(site_id):
         return {CONF_SITE_ID: "invalid_id"}, placeholders
-    client = entry_client(hass, entry)
+    client = create_client(hass, entry.data)
     try:
         await client.get_energy_prices(site_id, priority=Priority.COMMAND)
     except DepotFinityNotFoundError:

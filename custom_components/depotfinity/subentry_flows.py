@@ -12,12 +12,10 @@ from typing import Any
 
 from homeassistant.config_entries import (
     ConfigEntry,
-    ConfigEntryState,
     ConfigSubentryData,
     ConfigSubentryFlow,
     SubentryFlowResult,
 )
-from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 import probatio
 
@@ -102,18 +100,6 @@ def service_error(err: DepotFinityError) -> tuple[str, dict[str, str]]:
     return "cannot_connect", {}
 
 
-def entry_client(hass: HomeAssistant, entry: ConfigEntry) -> DepotFinityClient:
-    """The client a flow of an entry checks with: the running entry's, else a new one.
-
-    The running entry's client has a token already and counts the request in the
-    host's window, so a check never costs a token nor goes past DepotFinity's count.
-    """
-    if entry.state is ConfigEntryState.LOADED:
-        client: DepotFinityClient = entry.runtime_data.coordinator.client
-        return client
-    return create_client(hass, dict(entry.data))
-
-
 async def check_charger(
     client: DepotFinityClient, charger_id: str, field: str
 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -150,7 +136,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
             charger_id = user_input[CONF_CHARGER_ID].strip()
             if _configured(entry, charger_id):
                 return self.async_abort(reason="already_configured")
-            client = entry_client(self.hass, entry)
+            client = create_client(self.hass, entry.data)
             errors, placeholders = await check_charger(client, charger_id, CONF_CHARGER_ID)
             if not errors:
                 connectors = connector_numbers(user_input[CONF_CONNECTORS])
