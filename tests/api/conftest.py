@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 import json
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -62,11 +63,20 @@ def virtual_limiter(clock: _Clock, **kwargs: Any) -> RequestLimiter:
     return holder[0]
 
 
+# The simulator's clock starts here: a test's times never depend on the hour it runs at.
+START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+
 @pytest.fixture
 def sim_config() -> SimulatorConfig:
     """Default simulator configuration (override by parametrising ``sim_config``)."""
     return SimulatorConfig(
-        chargers=3, connectors=2, seed=1, speed=0.0, documented_only=mode_from_env()
+        chargers=3,
+        connectors=2,
+        seed=1,
+        speed=0.0,
+        start=START,
+        documented_only=mode_from_env(),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -29,11 +30,15 @@ def _sockets(socket_enabled: None) -> None:
 
 @pytest.fixture
 def config() -> SimulatorConfig:
-    """Return the default test configuration (manual clock, no random events)."""
+    """Return the default test configuration (manual clock, no random events).
+
+    The clock starts at a fixed time: a test's times never depend on the hour it runs at.
+    """
     return SimulatorConfig(
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         history_days=3,
+        start=datetime(2026, 11, 2, 8, 0, tzinfo=UTC),
     )
 
 
