@@ -58,7 +58,9 @@ class HostRegistry:
         """The host's request limiter: its scheduler's, or one its scheduler will take over."""
         if (scheduler := self.schedulers.get(host)) is not None:
             return scheduler.limiter
-        return self._unscheduled.setdefault(host, host_limiter())
+        if (limiter := self._unscheduled.get(host)) is None:
+            limiter = self._unscheduled[host] = host_limiter()
+        return limiter
 
     async def async_scheduler(self, host: str) -> HostScheduler:
         """The host's scheduler; a new one takes back the window saved before a restart."""

@@ -115,7 +115,7 @@ async def test_logs_and_errors_never_show_secrets_tokens_or_tags(
         errors.append(err.value)
     server.clock.advance(3600 + 5)
     await client.get_charger_status(charger)  # refreshes the token
-    token = client.auth._token
+    token = await client.auth.get_token()  # the token at hand: no request
     assert token
     basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
     ours = [r for r in caplog.records if r.name.startswith("custom_components.depotfinity.api")]

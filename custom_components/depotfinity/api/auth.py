@@ -99,8 +99,9 @@ class TokenManager:
         """Create the manager; ``clock`` (monotonic seconds) decides expiry.
 
         ``limiter`` holds the server's back-off (shared with the API requests), ``report``
-        records the token endpoint's answers, ``cache`` shares tokens with other
-        managers of the same credentials (all of them on the same ``clock``).
+        records the token endpoint's answers. The token is kept in ``cache``, shared
+        with other managers of the same credentials (all of them on the same
+        ``clock``); without one, this manager keeps its own.
         """
         self._limiter = limiter or RequestLimiter(clock=clock)
         self._report = report or ApiSelfReport()
@@ -113,37 +114,32 @@ class TokenManager:
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self._clock = clock
         self._margin = refresh_margin
-        self._token: str | None = None
-        self._refresh_at = 0.0
         self._inflight: asyncio.Future[str] | None = None
-        self._cache = cache
+        self._cache = cache or TokenCache()
         self._cache_key = TokenCache.key(str(self._token_url), client_id, client_secret)
         self.requests = 0  #: Token requests sent (diagnostics).
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """Values that must never appear in logs or error texts."""
-        values = (self._secret, self._basic, self._basic.removeprefix("Basic "), self._token)
-        return tuple(value for value in values if value)
+        cached = self._cache.get(self._cache_key)
+        values = (self._secret, self._basic, self._basic.removeprefix("Basic "))
+        return (*values, cached.token) if cached is not None else values
+
+    def _current(self) -> str | None:
+        """The token of these credentials, if one is kept and not due for refresh."""
+        cached = self._cache.get(self._cache_key)
+        if cached is None or self._clock() >= cached.refresh_at:
+            return None
+        return cached.token
 
     def valid(self) -> bool:
-        """Whether a token is at hand and not due for refresh.
-
-        The cache holds the newest token of these credentials, so a valid one there
-        wins over this manager's own (which another client may have seen refused).
-        """
-        cached = self._cache.get(self._cache_key) if self._cache is not None else None
-        if cached is not None and self._clock() < cached.refresh_at:
-            self._token, self._refresh_at = cached.token, cached.refresh_at
-        return self._token is not None and self._clock() < self._refresh_at
+        """Whether a token is at hand and not due for refresh."""
+        return self._current() is not None
 
     def invalidate(self, token: str | None = None) -> None:
-        """Drop the token (only if it is still ``token``, when given), here and in the cache."""
-        if self._cache is not None:
-            self._cache.discard(self._cache_key, token or self._token)
-        if token is None or token == self._token:
-            self._token = None
-            self._refresh_at = 0.0
+        """Drop the token (only if it is still ``token``, when given)."""
+        self._cache.discard(self._cache_key, token)
 
     async def get_token(self, *, force: bool = False, priority: Priority = Priority.COMMAND) -> str:
         """Return a valid token, fetching one if needed (shared by concurrent callers).
@@ -154,8 +150,8 @@ class TokenManager:
         if force:
             self.invalidate()
         while True:
-            if self.valid() and self._token is not None:
-                return self._token
+            if (token := self._current()) is not None:
+                return token
             if (inflight := self._inflight) is not None:
                 # asyncio.wait never cancels the awaited future, so a cancelled waiter
                 # cannot cancel the refresh of the others.
@@ -243,10 +239,8 @@ class TokenManager:
         if lifetime is None or lifetime <= 0:
             lifetime = DEFAULT_TOKEN_LIFETIME
         # Refresh ahead of expiry, but never sooner than half the lifetime.
-        self._refresh_at = started + lifetime - min(self._margin, lifetime / 2)
-        self._token = token
-        if self._cache is not None:
-            self._cache.put(self._cache_key, CachedToken(token, self._refresh_at))
+        refresh_at = started + lifetime - min(self._margin, lifetime / 2)
+        self._cache.put(self._cache_key, CachedToken(token, refresh_at))
         return token
 
 
