@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -20,6 +20,7 @@ from custom_components.depotfinity import DEPOT_STATES
 from custom_components.depotfinity.api import Priority
 from custom_components.depotfinity.connection import api_host
 from custom_components.depotfinity.const import COMMAND_RESERVE, RATE_LIMIT_REQUESTS
+from custom_components.depotfinity.coordinator import DepotFinityCoordinator
 from custom_components.depotfinity.entity import ATTR_RESTORED_FROM
 from custom_components.depotfinity.hosts import HOSTS, STORAGE_KEY
 from custom_components.depotfinity.jobs import JobKind
@@ -35,10 +36,18 @@ FLOWING = "binary_sensor.ch_01_connector_1_power_flowing"
 SWITCH = "switch.ch_01_connector_1_charging"
 
 
-def _store_window(
-    hass_storage: dict[str, Any], entry: MockConfigEntry, saved_at: datetime, requests: int
-) -> None:
-    """A request window saved before a restart: ``requests`` requests, one a second until then."""
+async def _restart_with_window(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    entry: MockConfigEntry,
+    seconds_ago: float,
+    requests: int,
+) -> DepotFinityCoordinator:
+    """Set up after a restart whose saved window holds ``requests`` requests, one a second.
+
+    The window was saved ``seconds_ago``, when its newest request was sent.
+    """
+    saved_at = dt_util.utcnow() - timedelta(seconds=seconds_ago)
     hass_storage[STORAGE_KEY] = {
         "version": 1,
         "key": STORAGE_KEY,
@@ -50,6 +59,7 @@ def _store_window(
             }
         },
     }
+    return await setup_integration(hass, entry)
 
 
 async def test_the_request_window_is_taken_back_after_a_restart(
@@ -60,9 +70,7 @@ async def test_the_request_window_is_taken_back_after_a_restart(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """85 requests made just before a restart still count: no burst past the budget."""
-    saved_at = dt_util.utcnow() - timedelta(seconds=20)
-    _store_window(hass_storage, mock_config_entry, saved_at, 85)
-    coordinator = await setup_integration(hass, mock_config_entry)
+    coordinator = await _restart_with_window(hass, hass_storage, mock_config_entry, 20, 85)
     limiter = coordinator.client.limiter
     for _ in range(30):
         await tick(hass, freezer, 1, simulator)
@@ -220,10 +228,8 @@ async def test_a_full_window_after_a_restart_does_not_fail_the_setup(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """No poll slot left at start: set up anyway; the sessions are read once one frees."""
-    saved_at = dt_util.utcnow() - timedelta(seconds=5)
     full = RATE_LIMIT_REQUESTS - COMMAND_RESERVE
-    _store_window(hass_storage, mock_config_entry, saved_at, full)
-    coordinator = await setup_integration(hass, mock_config_entry)
+    coordinator = await _restart_with_window(hass, hass_storage, mock_config_entry, 5, full)
     assert mock_config_entry.state is ConfigEntryState.LOADED
     assert simulator.sim.stats.total_requests == 0  # nothing past the window
     assert coordinator.data.last_transactions_query is None
